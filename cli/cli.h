@@ -1,0 +1,21 @@
+/*
+ * cli.h: shared declarations of the `kin` command-line tool. The CLI sees only include/kin.h.
+ * stdout carries results, stderr diagnostics. Exit codes: 0 success, 1 nothing found,
+ * 2 usage error, 3 runtime error.
+ */
+#ifndef KIN_CLI_H
+#define KIN_CLI_H
+
+#include <stdio.h>
+
+#include "kin.h"
+
+#define EXIT_NOTFOUND 1
+#define EXIT_USAGE    2
+#define EXIT_RUNTIME  3
+
+typedef int (*cmd_fn)(int argc, char **argv);
+
+int cmd_info(int argc, char **argv);
+
+#endif

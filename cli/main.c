@@ -1,0 +1,55 @@
+/*
+ * main.c: the `kin` tool's dispatch table (git style): `kin <command> [options]`.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+struct command {
+    const char *name;
+    cmd_fn fn;
+    const char *help;
+};
+
+static const struct command commands[] = {
+    {"info", cmd_info, "describe PE/ELF files: format, sections, imports, hashes, anomalies"},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: kin <command> [options] [args]\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
+    }
+    fprintf(f, "\n`kin <command> --help` describes a command.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("kin %s\n", KIN_VERSION_STRING);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+        if (!strcmp(argv[1], commands[i].name)) {
+            int rc = commands[i].fn(argc - 1, argv + 1);
+            if (fflush(stdout) != 0 || ferror(stdout)) {
+                fprintf(stderr, "kin: error writing output\n");
+                return EXIT_RUNTIME;
+            }
+            return rc;
+        }
+    }
+    fprintf(stderr, "kin: '%s' is not a kin command\n", argv[1]);
+    usage(stderr);
+    return EXIT_USAGE;
+}

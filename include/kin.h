@@ -1,0 +1,347 @@
+/*
+ * kin.h: the whole public API of libkin.
+ *
+ * kin tells a malware analyst which known families and actors a binary shares code with. The
+ * pipeline is load -> disasm -> func -> sig -> store -> match; this header exposes each stage an
+ * embedding program needs. The library never prints, never exits and keeps no global mutable
+ * state: every object may be used from one thread at a time, distinct objects from many.
+ *
+ * Ownership is written on every pointer that crosses this header. "Borrowed" pointers stay valid
+ * until the object they came from is freed.
+ */
+#ifndef KIN_H
+#define KIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(KIN_BUILDING) && defined(__GNUC__)
+#define KIN_API __attribute__((visibility("default")))
+#else
+#define KIN_API
+#endif
+
+#if defined(__GNUC__)
+#define KIN_NODISCARD __attribute__((warn_unused_result))
+#else
+#define KIN_NODISCARD
+#endif
+
+#define KIN_VERSION_STRING "0.1.0"
+
+/* ---------------------------------------------------------------------------------------------
+ * Status codes. One list generates the enum, the names and the messages. Append only.
+ */
+#define KIN_STATUS_LIST(X)                          \
+    X(OK, "success")                                \
+    X(NOMEM, "out of memory")                       \
+    X(LIMIT, "limit exceeded")                      \
+    X(MALFORMED, "malformed input: nothing usable") \
+    X(UNSUPPORTED, "unsupported file format")       \
+    X(IO, "input/output error")                     \
+    X(INVALID, "invalid argument")                  \
+    X(NOTFOUND, "not found")                        \
+    X(STORE, "index error")                         \
+    X(SCHEMA, "index schema mismatch")              \
+    X(TOOBIG, "file too large")
+
+typedef enum kin_status {
+#define KIN__STATUS_ENUM(name, msg) KIN_##name,
+    KIN_STATUS_LIST(KIN__STATUS_ENUM)
+#undef KIN__STATUS_ENUM
+        KIN__STATUS_COUNT
+} kin_status;
+
+/** The symbolic name of a status ("NOMEM"); "UNKNOWN" for values outside the list. Thread-safe. */
+KIN_API const char *kin_status_name(kin_status st);
+/** A short English message for a status ("out of memory"). Thread-safe. */
+KIN_API const char *kin_status_str(kin_status st);
+
+/* ---------------------------------------------------------------------------------------------
+ * Memory. Every allocation of the library goes through these hooks.
+ */
+typedef void *(*kin_malloc_fn)(size_t size);
+typedef void *(*kin_realloc_fn)(void *p, size_t size);
+typedef void (*kin_free_fn)(void *p);
+
+/**
+ * Replaces the allocator used by the library. Call before any other function, from one thread;
+ * passing NULL for all three restores malloc/realloc/free. Returns KIN_INVALID when only some are
+ * NULL.
+ */
+KIN_API KIN_NODISCARD kin_status kin_replace_allocator(kin_malloc_fn m,
+                                                       kin_realloc_fn r,
+                                                       kin_free_fn f);
+/** Frees memory the library returned with an "OUT: caller frees with kin_free()" note. NULL ok. */
+KIN_API void kin_free(void *p);
+
+/* ---------------------------------------------------------------------------------------------
+ * Loading. A sample is a file (PE, ELF or raw code) loaded into a read-only image description.
+ * Malformed structures do not fail the load: each becomes an anomaly and parsing goes on with
+ * what is usable. A load fails with KIN_MALFORMED only when nothing usable is left.
+ */
+enum kin_format {
+    KIN_FORMAT_UNKNOWN = 0,
+    KIN_FORMAT_PE = 1,
+    KIN_FORMAT_ELF = 2,
+    KIN_FORMAT_RAW = 3,
+};
+
+enum kin_arch {
+    KIN_ARCH_UNKNOWN = 0,
+    KIN_ARCH_X86 = 1,
+    KIN_ARCH_X64 = 2,
+    KIN_ARCH_ARM = 3,
+    KIN_ARCH_ARM64 = 4,
+    KIN_ARCH_MIPS = 5,
+    KIN_ARCH_OTHER = 6,
+};
+
+/** Section flags (normalised from PE characteristics or ELF sh_flags). */
+#define KIN_SEC_READ  0x1u
+#define KIN_SEC_WRITE 0x2u
+#define KIN_SEC_EXEC  0x4u
+#define KIN_SEC_CODE  0x8u  /* PE IMAGE_SCN_CNT_CODE, ELF SHF_EXECINSTR */
+#define KIN_SEC_ALLOC 0x10u /* occupies memory at run time */
+
+struct kin_section {
+    const char *name;   /* borrowed, escaped-safe NUL-terminated copy of the raw name */
+    uint64_t va;        /* virtual address (PE: image base + RVA; ELF: sh_addr) */
+    uint64_t vsize;     /* size in memory, bytes */
+    uint64_t offset;    /* file offset of the raw data */
+    uint64_t size;      /* raw size in the file, bytes, clipped to the file */
+    uint32_t flags;     /* KIN_SEC_* */
+    uint32_t raw_flags; /* PE Characteristics or ELF sh_flags (low 32 bits) */
+    uint32_t type;      /* ELF sh_type; 0 for PE */
+    double entropy;     /* Shannon entropy of the raw bytes, bits per byte (0..8) */
+};
+
+/** ELF program header (segment). */
+struct kin_segment {
+    uint32_t type;  /* p_type */
+    uint32_t flags; /* p_flags */
+    uint64_t offset;
+    uint64_t filesz;
+    uint64_t va;
+    uint64_t memsz;
+};
+
+enum kin_symbol_type { KIN_SYM_OTHER = 0, KIN_SYM_FUNC = 1, KIN_SYM_OBJECT = 2 };
+enum kin_symbol_source { KIN_SYMSRC_SYMTAB = 0, KIN_SYMSRC_DYNSYM = 1, KIN_SYMSRC_COFF = 2 };
+
+struct kin_symbol {
+    const char *name; /* borrowed */
+    uint64_t va;
+    uint64_t size;
+    uint8_t type;   /* enum kin_symbol_type */
+    uint8_t source; /* enum kin_symbol_source */
+    uint8_t bind;   /* ELF STB_* */
+    uint8_t defined;
+};
+
+#define KIN_IMPORT_BY_ORDINAL 0x1u
+#define KIN_IMPORT_DELAY      0x2u
+
+struct kin_import {
+    const char *library; /* borrowed; DLL or shared object name as written in the file */
+    const char *name;    /* borrowed; NULL when imported by ordinal */
+    uint32_t ordinal;    /* valid with KIN_IMPORT_BY_ORDINAL */
+    uint32_t hint;
+    uint64_t slot_va; /* VA of the IAT slot the loader fills (what `call [slot]` reads) */
+    uint32_t flags;   /* KIN_IMPORT_* */
+};
+
+struct kin_export {
+    const char *name; /* borrowed; NULL for ordinal-only exports */
+    uint32_t ordinal;
+    uint64_t va;           /* 0 for forwarders */
+    const char *forwarder; /* borrowed; "DLL.Name" for forwarded exports, else NULL */
+};
+
+enum kin_entry_kind { KIN_ENTRY_MAIN = 0, KIN_ENTRY_TLS_CALLBACK = 1, KIN_ENTRY_RAW = 2 };
+
+struct kin_entry {
+    uint64_t va;
+    uint32_t kind; /* enum kin_entry_kind */
+};
+
+/** One x64 exception-directory (.pdata) RUNTIME_FUNCTION entry, as VAs. */
+struct kin_runtime_function {
+    uint64_t begin_va;
+    uint64_t end_va;
+    uint64_t unwind_va;
+};
+
+struct kin_reloc {
+    uint64_t va;   /* address patched by the loader */
+    uint32_t type; /* IMAGE_REL_BASED_* */
+};
+
+struct kin_rich_entry {
+    uint16_t product_id;
+    uint16_t build;
+    uint32_t count;
+};
+
+struct kin_resource {
+    uint32_t type_id;      /* numeric type (RT_*), 0 when named */
+    const char *type_name; /* borrowed; named type, else NULL */
+    uint32_t lang;
+    uint64_t offset; /* file offset of the data, 0 when it lies outside the file */
+    uint64_t size;
+    double entropy;
+};
+
+/** PE-only facts. Zero when the image is not PE. */
+struct kin_pe_info {
+    uint64_t image_base;
+    uint32_t timestamp;
+    uint16_t machine;
+    uint16_t characteristics;
+    uint16_t subsystem;
+    uint16_t dll_characteristics;
+    uint16_t magic; /* 0x10b PE32, 0x20b PE32+ */
+    uint16_t linker_major, linker_minor;
+    uint32_t checksum;
+    uint32_t pe_offset; /* e_lfanew */
+
+    /* Rich header: decoded entries; rich_offset is 0 when absent. */
+    const struct kin_rich_entry *rich; /* borrowed */
+    size_t rich_count;
+    uint32_t rich_key;
+    uint64_t rich_offset;
+
+    /* CodeView (RSDS/NB10) debug record. */
+    const char *pdb_path; /* borrowed; NULL when absent */
+    uint8_t pdb_guid[16];
+    uint32_t pdb_age;
+    uint32_t pdb_signature; /* NB10 only */
+
+    const struct kin_runtime_function *pdata; /* borrowed; x64 exception directory */
+    size_t pdata_count;
+    const struct kin_reloc *relocs; /* borrowed; base relocations */
+    size_t reloc_count;
+    const struct kin_resource *resources; /* borrowed; leaves of the resource tree */
+    size_t resource_count;
+
+    uint64_t security_offset; /* Authenticode (WIN_CERTIFICATE) directory, file offset */
+    uint64_t security_size;   /* 0 when the file carries no signature */
+    uint64_t overlay_offset;  /* bytes past the last section's raw data */
+    uint64_t overlay_size;    /* 0 when there is no overlay */
+};
+
+/** ELF-only facts. Zero when the image is not ELF. */
+struct kin_elf_info {
+    uint8_t elfclass; /* 1 = 32-bit, 2 = 64-bit */
+    uint8_t data;     /* 1 = little endian, 2 = big endian */
+    uint8_t osabi;
+    uint16_t type; /* e_type */
+    uint16_t machine;
+    const struct kin_segment *segments; /* borrowed */
+    size_t segment_count;
+    const char *const *needed; /* borrowed; DT_NEEDED names */
+    size_t needed_count;
+    const char *soname;      /* borrowed; NULL when absent */
+    const char *interpreter; /* borrowed; PT_INTERP, NULL when absent */
+    char build_id[129];      /* hex of NT_GNU_BUILD_ID, "" when absent */
+};
+
+/** One malformed structure found while loading. */
+struct kin_anomaly {
+    const char *kind;    /* borrowed; stable short code such as "pe.section.past_eof" */
+    uint64_t offset;     /* file offset where it was found */
+    const char *message; /* borrowed; English sentence without the file name */
+};
+
+/** Whole-file hashes. Empty strings when not computed or not applicable. All forgeable. */
+struct kin_file_hashes {
+    char md5[33];
+    char sha1[41];
+    char sha256[65];
+    char imphash[33];   /* pefile get_imphash(): md5 of "lib.func,..." lowercased */
+    char rich_hash[33]; /* pefile get_rich_header_hash(): md5 of the decoded Rich data */
+    char tlsh[73];      /* as Debian's `tlsh -f` prints (70 hex digits), "" for < 256 bytes */
+    char ssdeep[160];   /* libfuzzy fuzzy_hash_buf() */
+};
+
+/** The read-only description of a loaded sample. Every pointer is borrowed from the sample. */
+struct kin_image {
+    uint32_t format; /* enum kin_format */
+    uint32_t arch;   /* enum kin_arch */
+    uint32_t bits;   /* 32 or 64; 0 when unknown */
+    uint32_t big_endian;
+    uint64_t file_size;
+    uint64_t base; /* preferred load address (PE image base, ELF lowest PT_LOAD, raw --base) */
+
+    const struct kin_section *sections;
+    size_t section_count;
+    const struct kin_entry *entries;
+    size_t entry_count;
+    const struct kin_symbol *symbols;
+    size_t symbol_count;
+    const struct kin_import *imports;
+    size_t import_count;
+    const struct kin_export *exports;
+    size_t export_count;
+    const struct kin_anomaly *anomalies;
+    size_t anomaly_count;
+
+    struct kin_pe_info pe;
+    struct kin_elf_info elf;
+    struct kin_file_hashes hashes;
+};
+
+/** Options for loading. Zero-initialise, then set what you need. */
+struct kin_load_options {
+    int raw;        /* treat the input as code, no container format */
+    uint32_t arch;  /* raw mode: KIN_ARCH_X86 or KIN_ARCH_X64 */
+    uint64_t base;  /* raw mode: address of the first byte */
+    int skip_fuzzy; /* do not compute TLSH and ssdeep (they cost a pass over the file each) */
+};
+
+struct kin_sample;
+
+/**
+ * Loads a sample from a caller buffer. The bytes are borrowed: they must stay valid and unchanged
+ * until kin_sample_free(). opts may be NULL.
+ * Returns KIN_OK, KIN_NOMEM, KIN_TOOBIG (over KIN_MAX_FILE_SIZE), KIN_UNSUPPORTED (not a PE or ELF
+ * file and not raw mode) or KIN_MALFORMED (recognised but nothing usable). On failure *out is NULL,
+ * except for KIN_MALFORMED, where *out still holds the anomalies explaining why; free it.
+ */
+KIN_API KIN_NODISCARD kin_status kin_sample_load_mem(const uint8_t *data,
+                                                     size_t size,
+                                                     const struct kin_load_options *opts,
+                                                     struct kin_sample **out);
+
+/**
+ * Maps the file at path read-only and loads it as kin_sample_load_mem() does. Also returns KIN_IO
+ * when the file cannot be opened or mapped (errno is left set). The mapping is released by
+ * kin_sample_free().
+ */
+KIN_API KIN_NODISCARD kin_status kin_sample_open(const char *path,
+                                                 const struct kin_load_options *opts,
+                                                 struct kin_sample **out);
+
+/** Frees a sample and everything derived from it. NULL is accepted. */
+KIN_API void kin_sample_free(struct kin_sample *s);
+
+/** The image description of a loaded sample. Borrowed; valid until kin_sample_free(). */
+KIN_API const struct kin_image *kin_sample_image(const struct kin_sample *s);
+
+/**
+ * The sample's bytes (the borrowed or mapped buffer). Borrowed; valid until kin_sample_free().
+ */
+KIN_API const uint8_t *kin_sample_data(const struct kin_sample *s, size_t *size);
+
+/** Names for enum values, for printing. Never NULL. */
+KIN_API const char *kin_format_name(uint32_t format);
+KIN_API const char *kin_arch_name(uint32_t arch);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* KIN_H */

@@ -1,0 +1,47 @@
+/*
+ * limits.h: every cap kin puts on work and memory derived from an untrusted sample, in one place.
+ *
+ * A sample may be built to make a parser loop, recurse or allocate without end. Each collection a
+ * stage builds from a sample is bounded by one of these caps; reaching one records an anomaly (or
+ * returns KIN_LIMIT) and the stage goes on with what it has. Change them here and nowhere else.
+ */
+#ifndef KIN_CORE_LIMITS_H
+#define KIN_CORE_LIMITS_H
+
+/* Whole file. Larger files are refused with KIN_TOOBIG before any parsing. */
+#define KIN_MAX_FILE_SIZE ((uint64_t)1 << 30) /* 1 GiB */
+
+/*
+ * Memory budget of one sample's arena: KIN_ARENA_BUDGET_FACTOR times the file size plus
+ * KIN_ARENA_BUDGET_BASE bytes. Every structure derived from a sample lives in its arena, so this
+ * bounds the memory any input can cost to a small multiple of its size (issue #2, item 6).
+ */
+#define KIN_ARENA_BUDGET_FACTOR 8u
+#define KIN_ARENA_BUDGET_BASE   ((size_t)16 << 20) /* 16 MiB */
+
+/* Loader (PE and ELF). */
+#define KIN_MAX_SECTIONS       4096u /* PE allows 96 by spec (Windows loads up to 65535) */
+#define KIN_MAX_SEGMENTS       4096u
+#define KIN_MAX_IMPORT_DLLS    4096u  /* import descriptors per directory */
+#define KIN_MAX_IMPORTS        65536u /* imported functions, all DLLs */
+#define KIN_MAX_EXPORTS        65536u
+#define KIN_MAX_RELOCS         1048576u
+#define KIN_MAX_SYMBOLS        1048576u
+#define KIN_MAX_NEEDED         1024u /* DT_NEEDED entries */
+#define KIN_MAX_TLS_CALLBACKS  256u
+#define KIN_MAX_RUNTIME_FUNCS  1048576u /* x64 .pdata entries */
+#define KIN_MAX_DEBUG_ENTRIES  64u
+#define KIN_MAX_RICH_ENTRIES   256u
+#define KIN_MAX_RESOURCES      16384u /* resource leaves */
+#define KIN_MAX_RESOURCE_DEPTH 3u     /* type / name / language, as Windows uses it */
+#define KIN_MAX_STRING_LEN     4096u  /* any name read from a sample */
+#define KIN_MAX_ANOMALIES      1024u  /* anomalies kept per sample; the rest are counted */
+
+/* Disassembly and function discovery (issue #3). */
+#define KIN_MAX_FUNCTIONS      262144u
+#define KIN_MAX_FUNC_INSNS     65536u     /* instructions in one function */
+#define KIN_MAX_FUNC_BLOCKS    16384u     /* basic blocks in one function */
+#define KIN_MAX_JUMPTABLE      4096u      /* entries read from one jump table */
+#define KIN_MAX_INSNS_PER_FILE (1u << 26) /* total decode work per sample */
+
+#endif /* KIN_CORE_LIMITS_H */
