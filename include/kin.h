@@ -341,6 +341,69 @@ KIN_API const uint8_t *kin_sample_data(const struct kin_sample *s, size_t *size)
 KIN_API const char *kin_format_name(uint32_t format);
 KIN_API const char *kin_arch_name(uint32_t arch);
 
+/* ---------------------------------------------------------------------------------------------
+ * Functions and signatures (issue #3). kin_funcs_analyze() disassembles a loaded x86/x64 sample,
+ * discovers its functions, builds each one's CFG and computes its signatures. The scheme version
+ * is stored with every signature: hashes of different schemes are never compared.
+ */
+#define KIN_MINHASH_SIZE 64 /* 32-bit MinHash values per function */
+#define KIN_LSH_BANDS    16 /* bands of KIN_MINHASH_SIZE / KIN_LSH_BANDS rows each */
+
+/* Function flags. */
+#define KIN_FUNC_SMALL     0x1u  /* too small to be meaningful evidence */
+#define KIN_FUNC_THUNK     0x2u  /* a jmp [IAT] or jmp target thunk */
+#define KIN_FUNC_EXPORT    0x4u  /* start is an exported address */
+#define KIN_FUNC_SYMBOL    0x8u  /* start named by a symbol */
+#define KIN_FUNC_ENTRY     0x10u /* program entry point or TLS callback */
+#define KIN_FUNC_PDATA     0x20u /* start listed in the x64 exception directory */
+#define KIN_FUNC_GAP       0x40u /* found by the gap scan (prologue heuristics) only */
+#define KIN_FUNC_TRUNCATED 0x80u /* a cap stopped its analysis; signatures cover what was seen */
+
+struct kin_function {
+    uint64_t va;    /* start address */
+    uint64_t size;  /* bytes covered by its basic blocks */
+    uint32_t flags; /* KIN_FUNC_* */
+    uint32_t insn_count;
+    uint32_t block_count;
+    uint32_t edge_count;
+    uint32_t call_count;
+    uint32_t api_call_count;
+    const char *name; /* borrowed; symbol, export or "thunk:<dll>!<name>"; NULL when unknown */
+    uint64_t pichash; /* exact position-independent hash of the function's bytes */
+    uint32_t minhash[KIN_MINHASH_SIZE]; /* fuzzy signature */
+    const uint64_t *block_hashes;       /* borrowed; position-independent hash per basic block */
+    const uint64_t *block_vas;          /* borrowed; start address per basic block, same order */
+};
+
+struct kin_funcs;
+
+struct kin_analyze_options {
+    int no_pdata;   /* ignore the x64 exception directory (benchmarks score against it) */
+    int no_gapscan; /* skip the prologue gap scan */
+};
+
+/** The signature scheme version stamped on every pichash and MinHash kin computes. */
+KIN_API uint32_t kin_sig_scheme_version(void);
+
+/**
+ * Finds the functions of a loaded sample and computes their signatures. The sample must outlive
+ * the result. opts may be NULL. Returns KIN_OK (also for an empty result), KIN_NOMEM, or
+ * KIN_UNSUPPORTED when the architecture is not x86/x64. Caps of limits.h bound the work.
+ */
+KIN_API KIN_NODISCARD kin_status kin_funcs_analyze(const struct kin_sample *s,
+                                                   const struct kin_analyze_options *opts,
+                                                   struct kin_funcs **out);
+/** Frees an analysis. NULL is accepted. */
+KIN_API void kin_funcs_free(struct kin_funcs *f);
+/** Number of functions, sorted by address. */
+KIN_API size_t kin_funcs_count(const struct kin_funcs *f);
+/** The i-th function (i < count). Borrowed; valid until kin_funcs_free(). */
+KIN_API const struct kin_function *kin_funcs_get(const struct kin_funcs *f, size_t i);
+/** Estimated Jaccard similarity of two MinHash signatures (0..1). */
+KIN_API double kin_minhash_similarity(const uint32_t *a, const uint32_t *b);
+/** LSH band values of a MinHash signature: out[KIN_LSH_BANDS]. */
+KIN_API void kin_minhash_bands(const uint32_t *minhash, uint64_t *out);
+
 #ifdef __cplusplus
 }
 #endif
