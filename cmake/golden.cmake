@@ -1,5 +1,6 @@
 # Runs one golden case: KIN with the arguments in ARGS (one per line; @FIXTURES@ and @DATA@ are
 # replaced), compares stdout with the .expected file beside it.
+cmake_minimum_required(VERSION 3.25) # CMP0053: "@DATA@" is text, not an @VAR@ reference
 file(STRINGS ${ARGS} _lines)
 set(_argv)
 foreach(l IN LISTS _lines)

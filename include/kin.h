@@ -289,6 +289,7 @@ struct kin_image {
     size_t export_count;
     const struct kin_anomaly *anomalies;
     size_t anomaly_count;
+    size_t anomalies_dropped; /* anomalies past KIN_MAX_ANOMALIES: counted, not kept */
 
     struct kin_pe_info pe;
     struct kin_elf_info elf;

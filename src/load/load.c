@@ -98,6 +98,7 @@ static void publish(struct load_ctx *c)
     img->export_count = clip(c->v.exports_count, KIN_MAX_EXPORTS);
     img->anomalies = c->an->v;
     img->anomaly_count = c->an->count;
+    img->anomalies_dropped = c->an->dropped;
 }
 
 kin_status kin_sample_load_mem(const uint8_t *data,
