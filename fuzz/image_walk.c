@@ -198,6 +198,8 @@ static void walk_common(const struct kin_image *img)
     }
 
     EXPECT(img->anomaly_count <= KIN_MAX_ANOMALIES, "anomaly_count cap", img->anomaly_count);
+    EXPECT(!img->anomalies_dropped || img->anomaly_count == KIN_MAX_ANOMALIES,
+           "anomalies are dropped only past the cap", img->anomalies_dropped);
     EXPECT(!img->anomaly_count || img->anomalies, "anomalies array", 0);
     for (size_t i = 0; i < img->anomaly_count; i++) {
         const struct kin_anomaly *an = &img->anomalies[i];
