@@ -12,7 +12,7 @@ PACKAGES=(
   libmicrohttpd-dev libpq-dev
   # test fixtures and cross-checks: Windows cross compilers, reference implementations
   gcc-mingw-w64-x86-64 gcc-mingw-w64-i686 binutils-mingw-w64 python3-pefile ssdeep tlsh-tools
-  binutils sqlite3 file
+  binutils sqlite3 file jq
 )
 
 missing=()
