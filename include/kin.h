@@ -232,6 +232,13 @@ struct kin_pe_info {
     uint64_t security_size;   /* 0 when the file carries no signature */
     uint64_t overlay_offset;  /* bytes past the last section's raw data */
     uint64_t overlay_size;    /* 0 when there is no overlay */
+
+    uint32_t size_of_image;      /* SizeOfImage */
+    uint32_t size_of_headers;    /* SizeOfHeaders */
+    uint32_t section_alignment;  /* SectionAlignment */
+    uint32_t file_alignment;     /* FileAlignment */
+    uint32_t entry_rva;          /* AddressOfEntryPoint as written (0 in most DLLs) */
+    uint32_t tls_callback_count; /* TLS callbacks found (also listed in kin_image.entries) */
 };
 
 /** ELF-only facts. Zero when the image is not ELF. */

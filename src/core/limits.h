@@ -37,6 +37,12 @@
 #define KIN_MAX_STRING_LEN     4096u  /* any name read from a sample */
 #define KIN_MAX_ANOMALIES      1024u  /* anomalies kept per sample; the rest are counted */
 
+/* PE loader work caps (src/load/pe/). */
+#define KIN_MAX_IMPORT_THUNKS   1048576u /* import thunks read per sample, all tables */
+#define KIN_MAX_RESOURCE_DIRS   4096u    /* resource directories visited */
+#define KIN_MAX_RESOURCE_ITEMS  262144u  /* resource directory entries read, all levels */
+#define KIN_ENTROPY_WORK_FACTOR 4u       /* entropy bytes per sample <= factor * size + 1 MiB */
+
 /* Disassembly and function discovery (issue #3). */
 #define KIN_MAX_FUNCTIONS      262144u
 #define KIN_MAX_FUNC_INSNS     65536u     /* instructions in one function */
