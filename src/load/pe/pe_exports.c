@@ -126,12 +126,10 @@ kin_status kin__pe_exports(struct pe_ctx *p)
         if (nomem) {
             return kin__pe_nomem(p);
         }
-        if (!name) {
-            if (!bad_name++) {
-                PE_ANOMALY(p, "pe.export.name_unmapped", dir_off,
-                           "export name RVA 0x%x is not in the file", name_rva);
-            }
-            continue;
+        if (!name && !bad_name++) {
+            /* The function is still exported, by ordinal: keep it, nameless (as pefile). */
+            PE_ANOMALY(p, "pe.export.name_unmapped", dir_off,
+                       "export name RVA 0x%x is not in the file", name_rva);
         }
         KIN_TRY(add_export(p, name, base + idx, func_rva, &stop));
     }
