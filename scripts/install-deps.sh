@@ -13,7 +13,8 @@ PACKAGES=(
   # test fixtures and cross-checks: Windows cross compilers, reference implementations
   gcc-mingw-w64-x86-64 gcc-mingw-w64-i686 binutils-mingw-w64 python3-pefile ssdeep tlsh-tools
   binutils sqlite3 file jq
-  # delay-load PE fixtures: clang links them with lld against llvm-dlltool import libraries
+  # delay-load PE fixtures: clang links them with lld against llvm-dlltool import libraries;
+  # ELF fixtures for other machines and byte orders (clang --target, ld.lld)
   lld llvm
 )
 

@@ -20,22 +20,26 @@
 #define KIN_ARENA_BUDGET_BASE   ((size_t)16 << 20) /* 16 MiB */
 
 /* Loader (PE and ELF). */
-#define KIN_MAX_SECTIONS       4096u /* PE allows 96 by spec (Windows loads up to 65535) */
-#define KIN_MAX_SEGMENTS       4096u
-#define KIN_MAX_IMPORT_DLLS    4096u  /* import descriptors per directory */
-#define KIN_MAX_IMPORTS        65536u /* imported functions, all DLLs */
-#define KIN_MAX_EXPORTS        65536u
-#define KIN_MAX_RELOCS         1048576u
-#define KIN_MAX_SYMBOLS        1048576u
-#define KIN_MAX_NEEDED         1024u /* DT_NEEDED entries */
-#define KIN_MAX_TLS_CALLBACKS  256u
-#define KIN_MAX_RUNTIME_FUNCS  1048576u /* x64 .pdata entries */
-#define KIN_MAX_DEBUG_ENTRIES  64u
-#define KIN_MAX_RICH_ENTRIES   256u
-#define KIN_MAX_RESOURCES      16384u /* resource leaves */
-#define KIN_MAX_RESOURCE_DEPTH 3u     /* type / name / language, as Windows uses it */
-#define KIN_MAX_STRING_LEN     4096u  /* any name read from a sample */
-#define KIN_MAX_ANOMALIES      1024u  /* anomalies kept per sample; the rest are counted */
+#define KIN_MAX_SECTIONS        4096u /* PE allows 96 by spec (Windows loads up to 65535) */
+#define KIN_MAX_SEGMENTS        4096u
+#define KIN_MAX_IMPORT_DLLS     4096u  /* import descriptors per directory */
+#define KIN_MAX_IMPORTS         65536u /* imported functions, all DLLs */
+#define KIN_MAX_EXPORTS         65536u
+#define KIN_MAX_RELOCS          1048576u
+#define KIN_MAX_SYMBOLS         1048576u
+#define KIN_MAX_NEEDED          1024u /* DT_NEEDED entries */
+#define KIN_MAX_TLS_CALLBACKS   256u
+#define KIN_MAX_RUNTIME_FUNCS   1048576u /* x64 .pdata entries */
+#define KIN_MAX_DEBUG_ENTRIES   64u
+#define KIN_MAX_RICH_ENTRIES    256u
+#define KIN_MAX_RESOURCES       16384u /* resource leaves */
+#define KIN_MAX_RESOURCE_DEPTH  3u     /* type / name / language, as Windows uses it */
+#define KIN_MAX_STRING_LEN      4096u  /* any name read from a sample */
+#define KIN_MAX_ANOMALIES       1024u  /* anomalies kept per sample; the rest are counted */
+#define KIN_MAX_ANOMALY_REPEATS 16u    /* anomalies of one kind from one table (ELF) */
+#define KIN_MAX_NOTES           4096u  /* ELF notes examined per file */
+/* Section entropy is computed over at most this many times the file size (plus 1 MiB). */
+#define KIN_ENTROPY_WORK_FACTOR 2u
 
 /* PE loader work caps (src/load/pe/). */
 #define KIN_MAX_IMPORT_THUNKS   1048576u /* import thunks read per sample, all tables */
