@@ -38,8 +38,6 @@
 #define KIN_MAX_ANOMALIES       1024u  /* anomalies kept per sample; the rest are counted */
 #define KIN_MAX_ANOMALY_REPEATS 16u    /* anomalies of one kind from one table (ELF) */
 #define KIN_MAX_NOTES           4096u  /* ELF notes examined per file */
-/* Section entropy is computed over at most this many times the file size (plus 1 MiB). */
-#define KIN_ENTROPY_WORK_FACTOR 2u
 
 /* PE loader work caps (src/load/pe/). */
 #define KIN_MAX_IMPORT_THUNKS   1048576u /* import thunks read per sample, all tables */
