@@ -17,5 +17,6 @@
 typedef int (*cmd_fn)(int argc, char **argv);
 
 int cmd_info(int argc, char **argv);
+int cmd_iocs(int argc, char **argv);
 
 #endif

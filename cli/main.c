@@ -14,6 +14,7 @@ struct command {
 
 static const struct command commands[] = {
     {"info", cmd_info, "describe PE/ELF files: format, sections, imports, hashes, anomalies"},
+    {"iocs", cmd_iocs, "find and validate indicators: URLs, domains, IPs, crypto addresses, paths"},
 };
 
 static void usage(FILE *f)

@@ -4,6 +4,8 @@ find_package(Threads REQUIRED)
 find_package(OpenSSL 3 REQUIRED COMPONENTS Crypto)
 find_package(zydis 4 CONFIG REQUIRED)
 find_package(SQLite3 REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(PSL REQUIRED IMPORTED_TARGET libpsl)
 
 find_path(FUZZY_INCLUDE_DIR fuzzy.h REQUIRED)
 find_library(FUZZY_LIBRARY fuzzy REQUIRED)
@@ -19,6 +21,7 @@ set_target_properties(kin::tlsh PROPERTIES IMPORTED_LOCATION ${TLSH_LIBRARY}
 
 set(KIN_DEPS_core)
 set(KIN_DEPS_load OpenSSL::Crypto kin::fuzzy kin::tlsh)
+set(KIN_DEPS_ioc OpenSSL::Crypto PkgConfig::PSL)
 set(KIN_DEPS_disasm Zydis::Zydis)
 set(KIN_DEPS_func)
 set(KIN_DEPS_sig OpenSSL::Crypto)

@@ -412,6 +412,98 @@ KIN_API double kin_minhash_similarity(const uint32_t *a, const uint32_t *b);
 /** LSH band values of a MinHash signature: out[KIN_LSH_BANDS]. */
 KIN_API void kin_minhash_bands(const uint32_t *minhash, uint64_t *out);
 
+/* ---------------------------------------------------------------------------------------------
+ * Indicators (issue #5). kin_iocs_extract() finds the printable strings of a sample (ASCII and
+ * UTF-16LE runs) and, in them, network and crypto-currency indicators and host artefacts. Each
+ * indicator is validated where its format allows: Base58Check, Bech32/Bech32m, EIP-55, Monero's
+ * Keccak checksum, the onion v3 checksum, the Public Suffix List for domains. A candidate that
+ * fails its checksum is not an indicator: it is reported only when include_rejected is set.
+ */
+enum kin_ioc_type {
+    KIN_IOC_URL = 0,
+    KIN_IOC_DOMAIN = 1,
+    KIN_IOC_IPV4 = 2,
+    KIN_IOC_IPV6 = 3,
+    KIN_IOC_EMAIL = 4,
+    KIN_IOC_ONION = 5, /* Tor v2 (16 chars, unchecked) or v3 (56 chars, checksum) */
+    KIN_IOC_BTC = 6,   /* Base58Check P2PKH/P2SH, Bech32 (v0) and Bech32m (v1+) */
+    KIN_IOC_ETH = 7,   /* 0x + 40 hex digits; EIP-55 checksum when mixed case */
+    KIN_IOC_XMR = 8,   /* Monero standard, integrated and subaddresses */
+    KIN_IOC_PDB = 9,   /* debug-information path ending in .pdb */
+    KIN_IOC_REGISTRY = 10,
+    KIN_IOC_WINPATH = 11,
+    KIN_IOC_UNIXPATH = 12,
+    KIN_IOC_MUTEX = 13, /* Global\..., Local\..., Session\N\... */
+    KIN_IOC_USERAGENT = 14,
+    KIN__IOC_TYPE_COUNT
+};
+
+enum kin_ioc_validity {
+    KIN_IOC_VALID = 0,           /* the checksum or the registry it belongs to confirms it */
+    KIN_IOC_UNCHECKED = 1,       /* well-formed; the format has no checksum (or all-case EIP-55) */
+    KIN_IOC_CHECKSUM_FAILED = 2, /* shaped like the type but its checksum is wrong */
+    KIN_IOC_INVALID = 3,         /* checksum right, a rule broken (version, length, variant) */
+};
+
+enum kin_ioc_encoding { KIN_ENC_ASCII = 0, KIN_ENC_UTF16LE = 1 };
+
+struct kin_ioc {
+    uint32_t type;       /* enum kin_ioc_type */
+    uint32_t validity;   /* enum kin_ioc_validity */
+    uint32_t encoding;   /* enum kin_ioc_encoding */
+    const char *value;   /* borrowed; printable ASCII as found (UTF-16LE decoded), NUL-ended */
+    const char *detail;  /* borrowed; what it is: "p2pkh mainnet", "onion v3", ...; may be "" */
+    const char *section; /* borrowed; section holding its first byte, NULL when none */
+    uint64_t offset;     /* file offset of its first byte */
+    uint64_t size;       /* bytes it covers in the file (two per character in UTF-16LE) */
+};
+
+/** Options for extraction. Zero-initialise, then set what you need. */
+struct kin_ioc_options {
+    uint32_t min_len;     /* shortest string examined, in characters; 0 means 6 */
+    uint32_t types;       /* bit (1u << KIN_IOC_*) per wanted type; 0 means every type */
+    int include_rejected; /* also list candidates that failed a checksum or a rule */
+};
+
+struct kin_iocs;
+
+/**
+ * Extracts the indicators of a loaded sample, each with the name of the section holding it. The
+ * sample must outlive the result (section names are borrowed from it). opts may be NULL.
+ * Returns KIN_OK (also when nothing was found) or KIN_NOMEM. Caps of limits.h bound the work;
+ * kin_iocs_truncated() tells whether one was reached. Thread-safe on distinct results.
+ */
+KIN_API KIN_NODISCARD kin_status kin_iocs_extract(const struct kin_sample *s,
+                                                  const struct kin_ioc_options *opts,
+                                                  struct kin_iocs **out);
+/**
+ * Extracts the indicators of a buffer of size bytes (any content; no sections). The buffer is
+ * only read during the call. Returns KIN_OK, KIN_NOMEM, KIN_INVALID (NULL data with a non-zero
+ * size) or KIN_TOOBIG (over KIN_MAX_FILE_SIZE).
+ */
+KIN_API KIN_NODISCARD kin_status kin_iocs_extract_mem(const uint8_t *data,
+                                                      size_t size,
+                                                      const struct kin_ioc_options *opts,
+                                                      struct kin_iocs **out);
+/** Frees a result and everything in it. NULL is accepted. */
+KIN_API void kin_iocs_free(struct kin_iocs *r);
+/** Number of indicators, sorted by file offset. */
+KIN_API size_t kin_iocs_count(const struct kin_iocs *r);
+/** The i-th indicator (i < count). Borrowed; valid until kin_iocs_free(). */
+KIN_API const struct kin_ioc *kin_iocs_get(const struct kin_iocs *r, size_t i);
+/** Number of strings examined (ASCII and UTF-16LE runs of at least min_len characters). */
+KIN_API uint64_t kin_iocs_string_count(const struct kin_iocs *r);
+/** Non-zero when a cap (strings, indicators, memory) stopped the extraction early. */
+KIN_API int kin_iocs_truncated(const struct kin_iocs *r);
+/** Name of an indicator type ("url", "btc", ...); "unknown" outside the enum. Never NULL. */
+KIN_API const char *kin_ioc_type_name(uint32_t type);
+/** The type named name (as kin_ioc_type_name() spells it). KIN_OK or KIN_NOTFOUND. */
+KIN_API KIN_NODISCARD kin_status kin_ioc_type_parse(const char *name, uint32_t *type);
+/** "valid", "unchecked", "checksum-failed" or "invalid". Never NULL. */
+KIN_API const char *kin_ioc_validity_name(uint32_t validity);
+/** "ascii" or "utf16le". Never NULL. */
+KIN_API const char *kin_ioc_encoding_name(uint32_t encoding);
+
 #ifdef __cplusplus
 }
 #endif

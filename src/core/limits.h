@@ -52,4 +52,10 @@
 #define KIN_MAX_JUMPTABLE      4096u      /* entries read from one jump table */
 #define KIN_MAX_INSNS_PER_FILE (1u << 26) /* total decode work per sample */
 
+/* Strings and indicators (issue #5). */
+#define KIN_MAX_IOC_STRINGS    (1u << 24) /* strings examined per file */
+#define KIN_MAX_IOCS           (1u << 20) /* indicators kept per file */
+#define KIN_MAX_IOC_STRING_LEN 65536u     /* longer runs are examined in pieces of this size */
+#define KIN_MAX_IOC_VALUE_LEN  2048u      /* longer candidates (URLs, paths) are not indicators */
+
 #endif /* KIN_CORE_LIMITS_H */

@@ -1,0 +1,320 @@
+/*
+ * iocs.c: public entry points of the indicator stage: kin_iocs_extract() over a loaded sample
+ * or a buffer, the result object, and the names of types, validities and encodings.
+ *
+ * A result owns an arena holding every indicator's value; its memory is bounded by the same
+ * budget rule as a sample's (KIN_ARENA_BUDGET_FACTOR times the file size plus a base) and by
+ * KIN_MAX_IOCS. Indicators are sorted by file offset at the end.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/limits.h"
+#include "ioc.h"
+
+#define IOC_DEFAULT_MIN_LEN 6 /* as `strings -n 6`: shorter runs are mostly noise */
+#define ELF_SHT_NOBITS      8 /* .bss: no bytes in the file */
+
+/* A section's file range, sorted by start for lookups. */
+struct sec_range {
+    uint64_t start;
+    uint64_t end;
+    const char *name;
+};
+
+struct kin_iocs {
+    struct arena arena;
+    struct kin_ioc *v;
+    size_t count, cap;
+    uint64_t strings;
+    int truncated;
+    uint32_t types;
+    struct sec_range *secs;
+    size_t sec_count;
+};
+
+static const char *const type_names[KIN__IOC_TYPE_COUNT] = {
+    "url", "domain", "ipv4",     "ipv6",    "email",    "onion", "btc",       "eth",
+    "xmr", "pdb",    "registry", "winpath", "unixpath", "mutex", "useragent",
+};
+
+const char *kin_ioc_type_name(uint32_t type)
+{
+    return type < KIN__IOC_TYPE_COUNT ? type_names[type] : "unknown";
+}
+
+kin_status kin_ioc_type_parse(const char *name, uint32_t *type)
+{
+    for (uint32_t t = 0; name && t < KIN__IOC_TYPE_COUNT; t++) {
+        if (strcmp(name, type_names[t]) == 0) {
+            *type = t;
+            return KIN_OK;
+        }
+    }
+    return KIN_NOTFOUND;
+}
+
+const char *kin_ioc_validity_name(uint32_t validity)
+{
+    static const char *const names[] = {"valid", "unchecked", "checksum-failed", "invalid"};
+    return validity < KIN_ARRAY_COUNT(names) ? names[validity] : "unknown";
+}
+
+const char *kin_ioc_encoding_name(uint32_t encoding)
+{
+    return encoding == KIN_ENC_UTF16LE ? "utf16le" : "ascii";
+}
+
+static int sec_cmp(const void *a, const void *b)
+{
+    const struct sec_range *x = a, *y = b;
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Name of the section holding file offset off, or NULL. Overlaps: the latest start wins. */
+static const char *section_at(const struct kin_iocs *res, uint64_t off)
+{
+    size_t lo = 0, hi = res->sec_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (res->secs[mid].start <= off) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    /* lo is the first section starting after off; look back a little for one containing it. */
+    for (size_t k = 0; k < 16 && lo > 0; k++, lo--) {
+        const struct sec_range *s = &res->secs[lo - 1];
+        if (off < s->end) {
+            return s->name;
+        }
+    }
+    return NULL;
+}
+
+static kin_status index_sections(struct kin_iocs *res, const struct kin_image *img)
+{
+    if (!img || img->section_count == 0) {
+        return KIN_OK;
+    }
+    res->secs = kin__arena_array(&res->arena, img->section_count, sizeof(*res->secs));
+    if (!res->secs) {
+        return KIN_NOMEM;
+    }
+    for (size_t i = 0; i < img->section_count; i++) {
+        const struct kin_section *s = &img->sections[i];
+        if (s->size == 0 || (img->format == KIN_FORMAT_ELF && s->type == ELF_SHT_NOBITS) ||
+            s->offset >= img->file_size) {
+            continue;
+        }
+        uint64_t end = s->size > img->file_size - s->offset ? img->file_size : s->offset + s->size;
+        struct sec_range *d = &res->secs[res->sec_count++];
+        d->start = s->offset;
+        d->end = end;
+        d->name = s->name;
+    }
+    qsort(res->secs, res->sec_count, sizeof(*res->secs), sec_cmp);
+    return KIN_OK;
+}
+
+/* Receives one indicator from the extractor; returns non-zero to stop. */
+static int collect(void *ctx, const struct str_run *r, const struct ioc_found *f)
+{
+    struct kin_iocs *res = ctx;
+    if (res->types && !(res->types & (1u << f->type))) {
+        return 0;
+    }
+    if (res->count >= KIN_MAX_IOCS) {
+        res->truncated = 1;
+        return 1;
+    }
+    if (!kin__arena_vec_reserve(&res->arena, (void **)&res->v, res->count, &res->cap,
+                                sizeof(*res->v))) {
+        res->truncated = 1;
+        return 1;
+    }
+    uint64_t unit = r->encoding == KIN_ENC_UTF16LE ? 2 : 1;
+    struct kin_ioc *o = &res->v[res->count];
+    memset(o, 0, sizeof(*o));
+    o->type = f->type;
+    o->validity = (uint32_t)f->validity;
+    o->encoding = r->encoding;
+    o->value = kin__arena_strndup(&res->arena, r->p + f->start, f->len);
+    o->detail = f->detail;
+    o->offset = r->offset + unit * f->start;
+    o->size = unit * f->len;
+    o->section = section_at(res, o->offset);
+    if (!o->value) {
+        res->truncated = 1;
+        return 1;
+    }
+    res->count++;
+    return 0;
+}
+
+struct run_ctx {
+    struct ioc_extractor x;
+    kin_status st;
+};
+
+static int on_run(void *ctx, const struct str_run *r)
+{
+    struct run_ctx *rc = ctx;
+    rc->st = kin__ioc_scan_run(&rc->x, r);
+    return rc->st != KIN_OK || rc->x.stop;
+}
+
+/* Sort keys: offset, then discovery order, so equal offsets keep detector order. */
+struct sort_key {
+    uint64_t offset;
+    uint64_t seq;
+};
+
+static int key_cmp(const void *a, const void *b)
+{
+    const struct sort_key *x = a, *y = b;
+    if (x->offset != y->offset) {
+        return x->offset < y->offset ? -1 : 1;
+    }
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static kin_status sort_results(struct kin_iocs *res)
+{
+    if (res->count < 2) {
+        return KIN_OK;
+    }
+    struct sort_key *keys = kin__malloc(res->count * sizeof(*keys));
+    struct kin_ioc *copy = kin__malloc(res->count * sizeof(*copy));
+    if (!keys || !copy) {
+        kin__free(keys);
+        kin__free(copy);
+        return KIN_NOMEM;
+    }
+    for (size_t i = 0; i < res->count; i++) {
+        keys[i].offset = res->v[i].offset;
+        keys[i].seq = i;
+    }
+    qsort(keys, res->count, sizeof(*keys), key_cmp);
+    memcpy(copy, res->v, res->count * sizeof(*copy));
+    for (size_t i = 0; i < res->count; i++) {
+        res->v[i] = copy[keys[i].seq];
+    }
+    kin__free(keys);
+    kin__free(copy);
+    return KIN_OK;
+}
+
+static kin_status extract(const uint8_t *data,
+                          size_t size,
+                          const struct kin_image *img,
+                          const struct kin_ioc_options *opts,
+                          struct kin_iocs **out)
+{
+    static const struct kin_ioc_options defaults;
+    *out = NULL;
+    if (!data && size) {
+        return KIN_INVALID;
+    }
+    if ((uint64_t)size > KIN_MAX_FILE_SIZE) {
+        return KIN_TOOBIG;
+    }
+    if (!opts) {
+        opts = &defaults;
+    }
+    struct kin_iocs *res = kin__calloc(1, sizeof(*res));
+    if (!res) {
+        return KIN_NOMEM;
+    }
+    size_t budget = KIN_ARENA_BUDGET_BASE;
+    budget += size > (SIZE_MAX - budget) / KIN_ARENA_BUDGET_FACTOR ? SIZE_MAX - budget
+                                                                   : size * KIN_ARENA_BUDGET_FACTOR;
+    kin__arena_init(&res->arena, budget);
+    res->types = opts->types;
+    kin_status st = index_sections(res, img);
+    struct run_ctx *rc = NULL;
+    if (st != KIN_OK) {
+        goto out;
+    }
+    /* The extractor carries a 9 KiB TLD cache: keep it off the stack. */
+    rc = kin__calloc(1, sizeof(*rc));
+    if (!rc) {
+        st = KIN_NOMEM;
+        goto out;
+    }
+    kin__ioc_extractor_init(&rc->x, collect, res);
+    rc->x.include_rejected = opts->include_rejected;
+    uint32_t min_len = opts->min_len ? opts->min_len : IOC_DEFAULT_MIN_LEN;
+    int truncated = 0;
+    st = kin__strings_scan(kin__span(data, size), min_len, on_run, rc, &res->strings, &truncated);
+    if (st == KIN_OK) {
+        st = rc->st;
+    }
+    kin__ioc_extractor_release(&rc->x);
+    res->truncated |= truncated;
+    if (res->arena.over_budget) {
+        res->truncated = 1;
+    }
+    if (st == KIN_OK) {
+        st = sort_results(res);
+    }
+out:
+    kin__free(rc);
+    if (st != KIN_OK) {
+        kin_iocs_free(res);
+        return st;
+    }
+    *out = res;
+    return KIN_OK;
+}
+
+kin_status kin_iocs_extract(const struct kin_sample *s,
+                            const struct kin_ioc_options *opts,
+                            struct kin_iocs **out)
+{
+    size_t size = 0;
+    if (!s) {
+        *out = NULL;
+        return KIN_INVALID;
+    }
+    const uint8_t *data = kin_sample_data(s, &size);
+    return extract(data, size, kin_sample_image(s), opts, out);
+}
+
+kin_status kin_iocs_extract_mem(const uint8_t *data,
+                                size_t size,
+                                const struct kin_ioc_options *opts,
+                                struct kin_iocs **out)
+{
+    return extract(data, size, NULL, opts, out);
+}
+
+void kin_iocs_free(struct kin_iocs *r)
+{
+    if (!r) {
+        return;
+    }
+    kin__arena_release(&r->arena);
+    kin__free(r);
+}
+
+size_t kin_iocs_count(const struct kin_iocs *r)
+{
+    return r ? r->count : 0;
+}
+
+const struct kin_ioc *kin_iocs_get(const struct kin_iocs *r, size_t i)
+{
+    return r && i < r->count ? &r->v[i] : NULL;
+}
+
+uint64_t kin_iocs_string_count(const struct kin_iocs *r)
+{
+    return r ? r->strings : 0;
+}
+
+int kin_iocs_truncated(const struct kin_iocs *r)
+{
+    return r ? r->truncated : 0;
+}
