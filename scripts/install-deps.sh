@@ -16,6 +16,8 @@ PACKAGES=(
   # delay-load PE fixtures: clang links them with lld against llvm-dlltool import libraries;
   # ELF fixtures for other machines and byte orders (clang --target, ld.lld)
   lld llvm
+  # indicator vectors: an independent Keccak-256 for scripts/check-ioc-vectors.py
+  python3-pycryptodome
 )
 
 missing=()
