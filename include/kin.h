@@ -407,6 +407,11 @@ KIN_API void kin_funcs_free(struct kin_funcs *f);
 KIN_API size_t kin_funcs_count(const struct kin_funcs *f);
 /** The i-th function (i < count). Borrowed; valid until kin_funcs_free(). */
 KIN_API const struct kin_function *kin_funcs_get(const struct kin_funcs *f, size_t i);
+/**
+ * Anomalies of the analysis (caps reached: "func.limit"). Borrowed; valid until kin_funcs_free().
+ * *count receives their number.
+ */
+KIN_API const struct kin_anomaly *kin_funcs_anomalies(const struct kin_funcs *f, size_t *count);
 /** Estimated Jaccard similarity of two MinHash signatures (0..1). */
 KIN_API double kin_minhash_similarity(const uint32_t *a, const uint32_t *b);
 /** LSH band values of a MinHash signature: out[KIN_LSH_BANDS]. */

@@ -51,6 +51,19 @@
 #define KIN_MAX_FUNC_BLOCKS    16384u     /* basic blocks in one function */
 #define KIN_MAX_JUMPTABLE      4096u      /* entries read from one jump table */
 #define KIN_MAX_INSNS_PER_FILE (1u << 26) /* total decode work per sample */
+/*
+ * Memory of one function analysis (instruction cache, bitmaps, scratch): KIN_FUNCS_BUDGET_FACTOR
+ * times the executable bytes plus KIN_FUNCS_BUDGET_BASE. Typical code needs about 5 bytes per
+ * code byte; the factor leaves room for adversarial runs of one-byte instructions.
+ */
+#define KIN_FUNCS_BUDGET_FACTOR 24u
+#define KIN_FUNCS_BUDGET_BASE   ((size_t)32 << 20)
+/* Instructions kin__func_body may visit in total, as a multiple of the decoded instructions. */
+#define KIN_MAX_BODY_WORK_FACTOR 4u
+#define KIN_MAX_BODY_WORK_BASE   (1u << 20)
+/* Once that work is spent, each remaining function body stops after this many instructions. */
+#define KIN_MAX_FUNC_INSNS_LATE 256u
+#define KIN_MAX_JT_WINDOW       16u /* instructions examined before an indirect jump */
 
 /* Strings and indicators (issue #5). */
 #define KIN_MAX_IOC_STRINGS    (1u << 24) /* strings examined per file */

@@ -1,0 +1,776 @@
+/*
+ * discover.c: function discovery on the instruction cache.
+ *
+ * Strong seeds (entry points, TLS callbacks, exports, FUNC symbols, x64 .pdata, ELF
+ * .eh_frame_hdr) are explored first by recursive descent; every direct call target, every jump
+ * to a known start or far outside the current function (a tail call) becomes a new start. Weak
+ * seeds (code addresses taken by instructions or stored in data: vtables, .init_array,
+ * relocated pointers) and then a gap scan over what no function covers (prologue patterns, or
+ * code after padding and terminators) are explored tentatively: a candidate that decodes to
+ * invalid or privileged instructions, or branches outside the code, is rolled back.
+ * Discovery visits each instruction once (a global "explored" bitmap stops every walk), so it
+ * is linear in the code size; per-walk caps bound pathological inputs.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/limits.h"
+#include "../core/span.h"
+#include "func.h"
+
+/* Outcome of one exploration. */
+struct xres {
+    uint32_t insns;
+    uint32_t invalid; /* undecodable bytes reached */
+    uint32_t rare;    /* privileged or obsolete instructions */
+    uint32_t bad;     /* branches outside the code or into the middle of explored code */
+    uint32_t rets;    /* paths that end in ret or a tail call */
+    int truncated;
+};
+
+static const char *const noreturn_names[] = {
+    "exit", "_exit", "_Exit", "abort", "quick_exit", "__stack_chk_fail",
+    "__stack_chk_fail_local", "__assert_fail", "__assert_rtn", "_assert", "_wassert",
+    "__assert_perror_fail", "__fortify_fail", "__chk_fail", "err", "errx", "verr", "verrx",
+    "longjmp", "_longjmp", "siglongjmp", "__longjmp_chk", "pthread_exit", "__cxa_throw",
+    "__cxa_rethrow", "__cxa_bad_cast", "__cxa_bad_typeid", "__cxa_call_unexpected",
+    "__cxa_throw_bad_array_new_length", "_Unwind_Resume", "_ZSt9terminatev", "ExitProcess",
+    "ExitThread", "FreeLibraryAndExitThread", "FatalExit", "FatalAppExitA", "FatalAppExitW",
+    "_CxxThrowException", "_invalid_parameter_noinfo_noreturn", "__report_gsfailure",
+    "_amsg_exit", "RtlExitUserProcess", "RtlExitUserThread", "__libc_fatal", "_ZSt17__throw_bad_allocv",
+    NULL};
+
+int kin__func_noreturn_name(const char *name)
+{
+    if (!name) {
+        return 0;
+    }
+    while (*name == '_' && name[1] == '_' && !strncmp(name, "__imp_", 6)) {
+        name += 6;
+    }
+    for (const char *const *p = noreturn_names; *p; p++) {
+        if (!strcmp(name, *p)) {
+            return 1;
+        }
+    }
+    /* libstdc++'s std::__throw_* helpers. */
+    return !strncmp(name, "_ZSt", 4) && strstr(name, "__throw_") != NULL;
+}
+
+/* The import a thunk at co jumps through (jmp [slot], after an optional endbr), or FUNC_NONE. */
+static uint32_t thunk_import(struct func_ctx *c, uint32_t co)
+{
+    for (int step = 0; step < 2; step++) {
+        uint32_t idx = kin__func_insn_at(c, co);
+        if (idx == FUNC_NONE) {
+            return FUNC_NONE;
+        }
+        struct func_insn r = c->ins[idx];
+        if (fi_flow(&r) == DIS_FLOW_JMP_IND && fi_valkind(&r) == FI_VAL_ADDR) {
+            return kin__func_import_at(c, c->img_lo + r.val);
+        }
+        if (fi_class(&r) != DIS_CLS_NOP || (r.cls & FI_F_PAD)) {
+            return FUNC_NONE; /* only endbr32/endbr64 may precede the jump */
+        }
+        co += r.len;
+    }
+    return FUNC_NONE;
+}
+
+/* Adds a start. Unnamed, unflagged starts already known are not added again. */
+static int add_start(struct func_ctx *c, uint32_t co, uint32_t flags, const char *name)
+{
+    if (co >= c->code_size) {
+        return 1;
+    }
+    int known = bm_get(c->fstart, co);
+    if (known && !flags && !name) {
+        return 1;
+    }
+    if (c->start_count >= KIN_MAX_FUNCTIONS) {
+        c->limit_hit = 1;
+        return 0;
+    }
+    if (!kin__func_grow(c, (void **)&c->starts, &c->start_cap, c->start_count + 1,
+                        sizeof(*c->starts))) {
+        return 0;
+    }
+    struct func_start *s = &c->starts[c->start_count++];
+    memset(s, 0, sizeof(*s));
+    s->co = co;
+    s->flags = flags;
+    s->name = name;
+    if (!known) {
+        bm_set(c->fstart, co);
+        uint32_t imp = thunk_import(c, co);
+        if (imp != FUNC_NONE) {
+            s->flags |= KIN_FUNC_THUNK;
+            s->import = imp + 1;
+            if (kin__func_noreturn_name(c->img->imports[imp].name)) {
+                bm_set(c->noret, co);
+            }
+        }
+    }
+    if (name && kin__func_noreturn_name(name)) {
+        bm_set(c->noret, co);
+    }
+    return 1;
+}
+
+static int add_start_va(struct func_ctx *c, uint64_t va, uint32_t flags, const char *name)
+{
+    uint32_t co = kin__func_co(c, va);
+    return co == FUNC_NONE ? 1 : add_start(c, co, flags, name);
+}
+
+/* True when a jump from jco (in the function starting at fco) to t leaves the function. */
+static int far_jump(const struct func_ctx *c, uint32_t fco, uint32_t t)
+{
+    if (t < fco) {
+        return 1; /* before the entry: another function (cold parts are reached by jcc) */
+    }
+    /* A known start between the entry and the target: the target belongs to someone else. */
+    uint32_t w0 = (fco + 1) >> 6, w1 = t >> 6;
+    if (w1 - w0 > 4096) {
+        return 1; /* more than 256 KiB away in one function: treat as a tail call */
+    }
+    for (uint32_t w = w0; w <= w1; w++) {
+        uint64_t bits = c->fstart[w];
+        if (w == w0) {
+            bits &= ~(uint64_t)0 << ((fco + 1) & 63);
+        }
+        if (w == w1) {
+            bits &= (t & 63) == 63 ? ~(uint64_t)0 : (((uint64_t)1 << ((t & 63) + 1)) - 1);
+        }
+        if (bits) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static uint32_t region_end(const struct func_ctx *c, uint32_t co)
+{
+    const struct func_region *r = kin__func_region(c, co);
+    return r->co + r->size;
+}
+
+/* Instruction-taken code addresses (lea r,[rip+f]; push offset f; mov r, offset f). */
+static void note_code_ref(struct func_ctx *c, const struct func_insn *r)
+{
+    unsigned cls = fi_class(r);
+    if (cls != DIS_CLS_LEA && cls != DIS_CLS_MOV && cls != DIS_CLS_STACK) {
+        return;
+    }
+    uint32_t avail;
+    const uint8_t *p = kin__func_bytes(c, r->co, &avail);
+    struct dis_insn d;
+    if (kin__dis_decode(&c->dis, p, avail, kin__func_va(c, r->co), &d) != KIN_OK) {
+        return;
+    }
+    uint64_t target;
+    if (d.flags & DIS_F_LEA) {
+        target = d.addr;
+        if (d.mem != DIS_MEM_RIP && d.mem != DIS_MEM_ABS) {
+            return;
+        }
+    } else if (d.imm_size >= 4) {
+        target = c->bits == 32 ? (d.imm & 0xffffffffu) : d.imm;
+    } else {
+        return;
+    }
+    uint32_t t = kin__func_co(c, target);
+    if (t != FUNC_NONE) {
+        kin__u32_push(c, &c->tmp, t);
+    }
+}
+
+/*
+ * Explores the code reachable from fco without entering explored code. With validate, nothing
+ * is committed (the caller decides from *x); commit() or rollback() must follow.
+ */
+static void explore(struct func_ctx *c, uint32_t fco, int validate, struct xres *x)
+{
+    memset(x, 0, sizeof(*x));
+    c->stack.count = c->trail.count = c->pend.count = 0;
+    if (!kin__u32_push(c, &c->stack, fco)) {
+        return;
+    }
+    while (c->stack.count) {
+        uint32_t co = c->stack.v[--c->stack.count];
+        uint32_t run_begin = c->trail.count;
+        uint32_t end = region_end(c, co);
+        for (;;) {
+            if (bm_get(c->gvis, co)) {
+                break;
+            }
+            if (validate && bm_get(c->cov, co)) {
+                x->bad++; /* into the middle of an explored instruction */
+                break;
+            }
+            uint32_t idx = kin__func_insn_at(c, co);
+            if (idx == FUNC_NONE) {
+                x->truncated = 1;
+                return;
+            }
+            struct func_insn r = c->ins[idx];
+            bm_set(c->gvis, co);
+            if (!kin__u32_push(c, &c->trail, idx)) {
+                x->truncated = 1;
+                return;
+            }
+            if (++x->insns > KIN_MAX_FUNC_INSNS) {
+                x->truncated = 1;
+                c->limit_hit = 1;
+                return;
+            }
+            if (r.cls & FI_F_PRIV) {
+                x->rare++;
+            }
+            unsigned flow = fi_flow(&r), vk = fi_valkind(&r);
+            int endrun = 0;
+            if (vk == FI_VAL_ADDR && flow != DIS_FLOW_JMP_IND && flow != DIS_FLOW_CALL_IND) {
+                uint64_t a = c->img_lo + r.val;
+                if (kin__func_co(c, a) != FUNC_NONE) {
+                    note_code_ref(c, &r);
+                }
+            }
+            switch (flow) {
+            case DIS_FLOW_INVALID:
+                x->invalid++;
+                endrun = 1;
+                break;
+            case DIS_FLOW_JCC:
+                if (vk == FI_VAL_CODE) {
+                    if (!bm_get(c->fstart, r.val) || r.val == fco) {
+                        kin__u32_push(c, &c->stack, r.val);
+                    }
+                } else {
+                    x->bad++;
+                }
+                break;
+            case DIS_FLOW_JMP:
+                if (vk == FI_VAL_CODE) {
+                    if (r.val == fco || !bm_get(c->fstart, r.val)) {
+                        if (r.val != fco && far_jump(c, fco, r.val)) {
+                            kin__u32_push(c, &c->pend, r.val);
+                            x->rets++;
+                        } else {
+                            kin__u32_push(c, &c->stack, r.val);
+                        }
+                    } else {
+                        x->rets++;
+                    }
+                } else {
+                    x->bad++;
+                }
+                endrun = 1;
+                break;
+            case DIS_FLOW_CALL:
+                if (vk == FI_VAL_CODE) {
+                    if (r.val != co + r.len) { /* call $+5 reads the program counter */
+                        kin__u32_push(c, &c->pend, r.val);
+                        if (bm_get(c->noret, r.val)) {
+                            endrun = 1;
+                        }
+                    }
+                } else if (validate) {
+                    x->bad++;
+                }
+                break;
+            case DIS_FLOW_CALL_IND:
+                if (vk == FI_VAL_ADDR) {
+                    uint32_t imp = kin__func_import_at(c, c->img_lo + r.val);
+                    if (imp != FUNC_NONE && kin__func_noreturn_name(c->img->imports[imp].name)) {
+                        endrun = 1;
+                    }
+                }
+                break;
+            case DIS_FLOW_JMP_IND: {
+                uint32_t before = c->jt_targets.count;
+                if (kin__func_jumptable(c, c->trail.v + run_begin, c->trail.count - run_begin,
+                                        fco, &c->jt_targets) == KIN_OK) {
+                    for (uint32_t i = before; i < c->jt_targets.count; i++) {
+                        kin__u32_push(c, &c->stack, c->jt_targets.v[i]);
+                    }
+                }
+                x->rets++;
+                endrun = 1;
+                break;
+            }
+            case DIS_FLOW_RET:
+                x->rets++;
+                endrun = 1;
+                break;
+            case DIS_FLOW_HLT:
+            case DIS_FLOW_UD:
+            case DIS_FLOW_INT3:
+                endrun = 1;
+                break;
+            default:
+                break;
+            }
+            if (endrun) {
+                break;
+            }
+            uint32_t next = co + r.len;
+            if (next >= end || bm_get(c->fstart, next)) {
+                break;
+            }
+            if (flow == DIS_FLOW_CALL || flow == DIS_FLOW_CALL_IND) {
+                /* Zero bytes after a call: the callee does not return (padding follows). */
+                uint32_t avail;
+                const uint8_t *p = kin__func_bytes(c, next, &avail);
+                if (avail >= 2 && p[0] == 0 && p[1] == 0) {
+                    break;
+                }
+            }
+            co = next;
+        }
+    }
+}
+
+static void set_cov(struct func_ctx *c, uint32_t co, uint32_t len)
+{
+    for (uint32_t i = 0; i < len && co + i < c->code_size; i++) {
+        bm_set(c->cov, co + i);
+    }
+}
+
+static void commit(struct func_ctx *c, uint32_t jt_mark)
+{
+    for (uint32_t i = 0; i < c->trail.count; i++) {
+        const struct func_insn *r = &c->ins[c->trail.v[i]];
+        set_cov(c, r->co, r->len);
+    }
+    for (uint32_t i = jt_mark; i < c->jt_count; i++) {
+        /* Tables inside code are data: the gap scan must not take them for functions. */
+        const struct func_jt *j = &c->jts[i];
+        for (uint32_t k = 0; j->data_co != FUNC_NONE && k < j->data_len; k++) {
+            if (j->data_co + k < c->code_size) {
+                bm_set(c->data, j->data_co + k);
+            }
+        }
+    }
+    for (uint32_t i = 0; i < c->pend.count; i++) {
+        add_start(c, c->pend.v[i], 0, NULL);
+    }
+}
+
+static void rollback(struct func_ctx *c, uint32_t jt_mark, uint32_t jtt_mark)
+{
+    for (uint32_t i = 0; i < c->trail.count; i++) {
+        bm_clr(c->gvis, c->ins[c->trail.v[i]].co);
+    }
+    c->jt_count = jt_mark;
+    c->jt_targets.count = jtt_mark;
+}
+
+/* Explores every start not explored yet, from index *qi on. */
+static void drain(struct func_ctx *c, uint32_t *qi)
+{
+    struct xres x;
+    while (*qi < c->start_count) {
+        uint32_t co = c->starts[(*qi)++].co;
+        if (bm_get(c->gvis, co)) {
+            continue;
+        }
+        uint32_t jt_mark = c->jt_count;
+        explore(c, co, 0, &x);
+        commit(c, jt_mark);
+    }
+}
+
+/* Tentatively explores a candidate start; keeps it when the code looks sound. */
+static int try_candidate(struct func_ctx *c, uint32_t co, uint32_t flags, uint32_t *qi)
+{
+    struct xres x;
+    uint32_t jt_mark = c->jt_count, jtt_mark = c->jt_targets.count;
+    uint32_t tmp_mark = c->tmp.count;
+    explore(c, co, 1, &x);
+    c->tmp.count = tmp_mark; /* code references of rejected code are not trusted */
+    if (x.truncated || x.invalid || x.rare || x.bad || x.insns == 0) {
+        rollback(c, jt_mark, jtt_mark);
+        return 0;
+    }
+    commit(c, jt_mark);
+    add_start(c, co, flags, NULL);
+    drain(c, qi);
+    return 1;
+}
+
+/* Strong seeds: entries, exports, symbols, .pdata. */
+static void strong_seeds(struct func_ctx *c)
+{
+    const struct kin_image *img = c->img;
+    for (size_t i = 0; i < img->entry_count; i++) {
+        add_start_va(c, img->entries[i].va, KIN_FUNC_ENTRY, NULL);
+    }
+    for (size_t i = 0; i < img->symbol_count; i++) {
+        const struct kin_symbol *s = &img->symbols[i];
+        if (s->type == KIN_SYM_FUNC && s->defined && s->va) {
+            add_start_va(c, s->va, KIN_FUNC_SYMBOL, s->name && *s->name ? s->name : NULL);
+        }
+    }
+    for (size_t i = 0; i < img->export_count; i++) {
+        const struct kin_export *e = &img->exports[i];
+        if (e->va && !e->forwarder) {
+            add_start_va(c, e->va, KIN_FUNC_EXPORT, e->name);
+        }
+    }
+    if (!c->opt->no_pdata) {
+        for (size_t i = 0; i < img->pe.pdata_count; i++) {
+            const struct kin_runtime_function *rf = &img->pe.pdata[i];
+            uint8_t head;
+            if (rf->unwind_va & 1u) {
+                continue; /* points at another RUNTIME_FUNCTION: a chained fragment */
+            }
+            if (kin__func_read(c, rf->unwind_va, &head, 1) && ((head >> 3) & 4u)) {
+                continue; /* UNW_FLAG_CHAININFO: a fragment of another function */
+            }
+            add_start_va(c, rf->begin_va, KIN_FUNC_PDATA, NULL);
+        }
+    }
+}
+
+static const struct kin_section *find_section(const struct kin_image *img, const char *name)
+{
+    for (size_t i = 0; i < img->section_count; i++) {
+        if (img->sections[i].name && !strcmp(img->sections[i].name, name)) {
+            return &img->sections[i];
+        }
+    }
+    return NULL;
+}
+
+/*
+ * ELF .eh_frame_hdr (LSB 4.1, "Exception Frame Header"): the binary-search table of FDE initial
+ * locations names almost every function of a C/C++ binary, stripped or not.
+ *   u8 version (1), u8 eh_frame_ptr_enc, u8 fde_count_enc, u8 table_enc,
+ *   eh_frame_ptr (enc), fde_count (enc), then fde_count pairs (initial_location, fde_address).
+ * Only the usual encodings are read: table_enc 0x3b (datarel sdata4), fde_count_enc 0x03.
+ */
+static void eh_frame_seeds(struct func_ctx *c)
+{
+    const struct kin_image *img = c->img;
+    if (img->format != KIN_FORMAT_ELF) {
+        return;
+    }
+    uint64_t va = 0, off = 0, size = 0;
+    const struct kin_section *s = find_section(img, ".eh_frame_hdr");
+    if (s) {
+        va = s->va;
+        off = s->offset;
+        size = s->size;
+    } else {
+        for (size_t i = 0; i < img->elf.segment_count; i++) {
+            if (img->elf.segments[i].type == 0x6474e550u) { /* PT_GNU_EH_FRAME */
+                va = img->elf.segments[i].va;
+                off = img->elf.segments[i].offset;
+                size = img->elf.segments[i].filesz;
+            }
+        }
+    }
+    struct span file = kin__span(c->s->data, c->s->size), hdr;
+    if (!size || !kin__span_sub(file, off, size, &hdr)) {
+        return;
+    }
+    uint8_t ver, ptr_enc, cnt_enc, tab_enc;
+    if (!kin__span_u8(hdr, 0, &ver) || !kin__span_u8(hdr, 1, &ptr_enc) ||
+        !kin__span_u8(hdr, 2, &cnt_enc) || !kin__span_u8(hdr, 3, &tab_enc) || ver != 1 ||
+        cnt_enc != 0x03 || tab_enc != 0x3b) {
+        return;
+    }
+    uint64_t pos = 4;
+    unsigned low = ptr_enc & 0x0fu;
+    pos += low == 0x03 || low == 0x0b ? 4 : low == 0x04 || low == 0x0c ? 8 : 0;
+    if (pos == 4 || (ptr_enc == 0xff)) {
+        return;
+    }
+    uint32_t count;
+    if (!kin__span_le32(hdr, pos, &count)) {
+        return;
+    }
+    pos += 4;
+    for (uint32_t i = 0; i < count && i < KIN_MAX_FUNCTIONS; i++) {
+        uint32_t loc;
+        if (!kin__span_le32(hdr, pos + (uint64_t)i * 8, &loc)) {
+            break;
+        }
+        add_start_va(c, va + (uint64_t)(int64_t)(int32_t)loc, 0, NULL);
+    }
+}
+
+/* Pointers into code stored in data (vtables, .init_array, function tables). */
+static void data_pointer_seeds(struct func_ctx *c)
+{
+    const struct kin_image *img = c->img;
+    unsigned ptr = c->bits / 8;
+    if (img->format == KIN_FORMAT_PE) {
+        for (size_t i = 0; i < img->pe.reloc_count; i++) {
+            const struct kin_reloc *rl = &img->pe.relocs[i];
+            if (kin__func_co(c, rl->va) != FUNC_NONE) {
+                continue; /* inside code: operands (seen by the walk) or jump tables */
+            }
+            uint64_t v = 0;
+            if (rl->type == 10) {
+                if (!kin__func_read(c, rl->va, &v, 8)) {
+                    continue;
+                }
+            } else if (rl->type == 3) {
+                uint32_t v32;
+                if (!kin__func_read(c, rl->va, &v32, 4)) {
+                    continue;
+                }
+                v = v32;
+            } else {
+                continue;
+            }
+            uint32_t t = kin__func_co(c, v);
+            if (t != FUNC_NONE) {
+                kin__u32_push(c, &c->tmp, t);
+            }
+        }
+    } else if (img->format == KIN_FORMAT_ELF) {
+        static const char *const names[] = {".init_array", ".fini_array", ".preinit_array",
+                                            ".data.rel.ro", ".ctors", ".dtors", NULL};
+        struct span file = kin__span(c->s->data, c->s->size), sec;
+        for (const char *const *n = names; *n; n++) {
+            const struct kin_section *s = find_section(img, *n);
+            if (!s || s->type == 8 || !kin__span_sub(file, s->offset, s->size, &sec)) {
+                continue;
+            }
+            for (uint64_t o = 0; o + ptr <= sec.n; o += ptr) {
+                uint64_t v = 0;
+                uint32_t v32;
+                if (ptr == 8) {
+                    if (!kin__span_le64(sec, o, &v)) {
+                        break;
+                    }
+                } else {
+                    if (!kin__span_le32(sec, o, &v32)) {
+                        break;
+                    }
+                    v = v32;
+                }
+                uint32_t t = kin__func_co(c, v);
+                if (t != FUNC_NONE) {
+                    kin__u32_push(c, &c->tmp, t);
+                }
+            }
+        }
+    }
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Weak seeds collected in c->tmp: each is tried unless already covered. */
+static void weak_seeds(struct func_ctx *c, uint32_t *qi)
+{
+    for (int round = 0; round < 4 && c->tmp.count; round++) {
+        qsort(c->tmp.v, c->tmp.count, 4, cmp_u32);
+        struct u32vec list = c->tmp;
+        memset(&c->tmp, 0, sizeof(c->tmp));
+        for (uint32_t i = 0; i < list.count; i++) {
+            uint32_t co = list.v[i];
+            if ((i && list.v[i - 1] == co) || bm_get(c->cov, co) || bm_get(c->fstart, co)) {
+                continue;
+            }
+            try_candidate(c, co, 0, qi);
+        }
+        kin__u32_free(&list);
+    }
+}
+
+/* Typical function openings (compiler prologues), matched on bytes. */
+static int prologue(const uint8_t *p, uint32_t n, int bits)
+{
+    if (n < 4) {
+        return 0;
+    }
+    if (p[0] == 0xf3 && p[1] == 0x0f && p[2] == 0x1e && (p[3] == 0xfa || p[3] == 0xfb)) {
+        return 1; /* endbr64 / endbr32 */
+    }
+    if (p[0] == 0x55 && ((p[1] == 0x89 && p[2] == 0xe5) || (p[1] == 0x8b && p[2] == 0xec))) {
+        return 1; /* push ebp; mov ebp, esp */
+    }
+    if (p[0] == 0x55 && p[1] == 0x48 && (p[2] == 0x89 || p[2] == 0x8b) &&
+        (p[3] == 0xe5 || p[3] == 0xec)) {
+        return 1; /* push rbp; mov rbp, rsp */
+    }
+    if (p[0] == 0x8b && p[1] == 0xff && p[2] == 0x55) {
+        return 1; /* MSVC hot-patch: mov edi, edi; push ebp */
+    }
+    if (bits == 64) {
+        if (p[0] == 0x48 && p[1] == 0x83 && p[2] == 0xec) {
+            return 1; /* sub rsp, imm8 */
+        }
+        if (p[0] == 0x48 && p[1] == 0x81 && p[2] == 0xec) {
+            return 1; /* sub rsp, imm32 */
+        }
+        if ((p[0] == 0x48 || p[0] == 0x4c) && p[1] == 0x89 && (p[2] & 0xc7) == 0x44 &&
+            p[3] == 0x24) {
+            return 1; /* mov [rsp+x], reg: MSVC home-space spills */
+        }
+        if (p[0] == 0x48 && p[1] == 0x8b && p[2] == 0xc4) {
+            return 1; /* mov rax, rsp */
+        }
+        if ((p[0] == 0x40 && p[1] >= 0x53 && p[1] <= 0x57) ||
+            (p[0] == 0x41 && p[1] >= 0x54 && p[1] <= 0x57)) {
+            return 1; /* push rbx..rdi (REX), push r12..r15 */
+        }
+    } else {
+        if (p[0] == 0x83 && p[1] == 0xec) {
+            return 1; /* sub esp, imm8 */
+        }
+        if (p[0] == 0x81 && p[1] == 0xec) {
+            return 1;
+        }
+        if (p[0] == 0x6a && p[1] == 0xff && p[2] == 0x68) {
+            return 1; /* MSVC SEH frame: push -1; push handler */
+        }
+    }
+    return 0;
+}
+
+/*
+ * Gap scan: sweep records no function covers. Padding (nop forms, int3, zero bytes) is skipped;
+ * the first instruction after padding, a terminator or the region start becomes a candidate,
+ * and so does any instruction that starts with a known prologue.
+ */
+static void gap_scan(struct func_ctx *c, uint32_t *qi)
+{
+    int after_end = 1; /* previous record ended a path or was padding */
+    uint32_t region = 0;
+    for (uint32_t i = 0; i < c->sweep_count; i++) {
+        const struct func_insn *r = &c->ins[i];
+        while (region + 1 < c->region_count && r->co >= c->regions[region + 1].co) {
+            region++;
+            after_end = 1;
+        }
+        if (bm_get(c->cov, r->co)) {
+            unsigned f = fi_flow(r);
+            after_end = f == DIS_FLOW_RET || f == DIS_FLOW_JMP || f == DIS_FLOW_JMP_IND ||
+                        f == DIS_FLOW_INT3 || f == DIS_FLOW_UD || f == DIS_FLOW_HLT ||
+                        (r->cls & FI_F_PAD) || f == DIS_FLOW_CALL || f == DIS_FLOW_CALL_IND;
+            continue;
+        }
+        if (bm_get(c->data, r->co)) {
+            after_end = 1;
+            continue;
+        }
+        if ((r->cls & (FI_F_PAD | FI_F_ZERO)) || fi_flow(r) == DIS_FLOW_INVALID) {
+            after_end = 1;
+            continue;
+        }
+        uint32_t avail;
+        const uint8_t *p = kin__func_bytes(c, r->co, &avail);
+        int pro = prologue(p, avail, c->bits);
+        if (pro || after_end) {
+            if (try_candidate(c, r->co, KIN_FUNC_GAP, qi)) {
+                after_end = 0;
+                continue;
+            }
+        }
+        after_end = 0;
+    }
+}
+
+static int cmp_start(const void *a, const void *b)
+{
+    const struct func_start *x = a, *y = b;
+    return x->co < y->co ? -1 : x->co > y->co;
+}
+
+static int name_rank(const struct func_start *s)
+{
+    if (!s->name) {
+        return 0;
+    }
+    return (s->flags & KIN_FUNC_SYMBOL) ? 3 : (s->flags & KIN_FUNC_EXPORT) ? 2 : 1;
+}
+
+/* Sorts starts by address and merges duplicates (flags OR-ed, best name kept). */
+static kin_status merge_starts(struct func_ctx *c)
+{
+    qsort(c->starts, c->start_count, sizeof(*c->starts), cmp_start);
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < c->start_count; i++) {
+        struct func_start *s = &c->starts[i];
+        if (n && c->starts[n - 1].co == s->co) {
+            struct func_start *d = &c->starts[n - 1];
+            if (name_rank(s) > name_rank(d)) {
+                d->name = s->name;
+            }
+            d->flags |= s->flags;
+            if (s->import > d->import) {
+                d->import = s->import;
+            }
+            continue;
+        }
+        c->starts[n++] = *s;
+    }
+    c->start_count = n;
+    for (uint32_t i = 0; i < n; i++) {
+        struct func_start *s = &c->starts[i];
+        s->noreturn = (uint32_t)bm_get(c->noret, s->co);
+        /* A gap-scan start that something else also names is not "gap only". */
+        if (s->flags & (KIN_FUNC_ENTRY | KIN_FUNC_EXPORT | KIN_FUNC_SYMBOL | KIN_FUNC_PDATA)) {
+            s->flags &= ~KIN_FUNC_GAP;
+        }
+        if (!s->name && s->import) {
+            const struct kin_import *im = &c->img->imports[s->import - 1];
+            const char *lib = im->library ? im->library : "";
+            if (im->name) {
+                s->name = kin__arena_printf(c->arena, "thunk:%s%s%s", lib, *lib ? "!" : "",
+                                            im->name);
+            } else {
+                s->name = kin__arena_printf(c->arena, "thunk:%s!#%u", lib, im->ordinal);
+            }
+            if (!s->name) {
+                return KIN_NOMEM;
+            }
+        }
+    }
+    return KIN_OK;
+}
+
+static int cmp_jt(const void *a, const void *b)
+{
+    const struct func_jt *x = a, *y = b;
+    return x->jco < y->jco ? -1 : x->jco > y->jco;
+}
+
+kin_status kin__func_discover(struct func_ctx *c)
+{
+    uint32_t qi = 0;
+    strong_seeds(c);
+    eh_frame_seeds(c);
+    drain(c, &qi);
+    data_pointer_seeds(c);
+    weak_seeds(c, &qi);
+    if (!c->opt->no_gapscan) {
+        gap_scan(c, &qi);
+        weak_seeds(c, &qi);
+    }
+    qsort(c->jts, c->jt_count, sizeof(*c->jts), cmp_jt);
+    return merge_starts(c);
+}
+
+uint32_t kin__func_start_index(const struct func_ctx *c, uint32_t co)
+{
+    uint32_t lo = 0, hi = c->start_count;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (c->starts[mid].co < co) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo < c->start_count && c->starts[lo].co == co ? lo : FUNC_NONE;
+}

@@ -1,0 +1,242 @@
+/*
+ * jumptable.c: switch tables behind indirect jumps.
+ *
+ * The instructions before an indirect jump (at most KIN_MAX_JT_WINDOW of its run) are replayed
+ * on a tiny register file that knows constants (lea r,[rip+T]; mov r, imm), table loads
+ * (mov/movsxd r, [base + idx*scale + disp]) and their sums. Recognised shapes:
+ *   jmp [idx*4 + T]                    x86 absolute table (entries are addresses)
+ *   mov r, [idx*8 + T]; jmp r          x64 absolute table
+ *   lea b,[rip+T]; movsxd r,[b+idx*4]; add r, b; jmp r     gcc/clang x64: entries relative to T
+ *   lea b,[rip+ImageBase]; mov r,[b+idx*4+rva]; add r, b; jmp r   MSVC x64: entries are RVAs
+ * The entry count comes from the bounds check (cmp idx, N; ja default) when present; otherwise
+ * entries are read while they point into code, up to KIN_MAX_JUMPTABLE, and never past the end
+ * of the section that holds the table. Tables inside code must have a bounds check.
+ */
+#include <string.h>
+
+#include "../core/limits.h"
+#include "func.h"
+
+enum { RV_UNK = 0, RV_CONST, RV_LOAD, RV_SUM };
+
+struct regval {
+    int kind;
+    uint64_t v;     /* RV_CONST: the value; RV_SUM: the base added to the entries */
+    uint64_t table; /* RV_LOAD, RV_SUM: the table address */
+    uint8_t width;  /* entry bytes */
+    uint8_t sign;   /* entries are sign-extended */
+};
+
+static int is(const char *a, const char *b)
+{
+    return strcmp(a, b) == 0;
+}
+
+static kin_status decode_at(struct func_ctx *c,
+                            uint32_t co,
+                            struct dis_insn *d,
+                            struct dis_ops *ops)
+{
+    uint32_t avail;
+    const uint8_t *p = kin__func_bytes(c, co, &avail);
+    KIN_TRY(kin__dis_decode(&c->dis, p, avail, kin__func_va(c, co), d));
+    return kin__dis_operands(&c->dis, p, avail, ops);
+}
+
+static int add_jt(struct func_ctx *c, uint32_t jco, uint32_t first, uint32_t count)
+{
+    if (!kin__func_grow(c, (void **)&c->jts, &c->jt_cap, c->jt_count + 1, sizeof(*c->jts))) {
+        return 0;
+    }
+    struct func_jt *j = &c->jts[c->jt_count++];
+    j->jco = jco;
+    j->first = first;
+    j->count = count;
+    j->data_co = FUNC_NONE;
+    j->data_len = 0;
+    return 1;
+}
+
+kin_status kin__func_jumptable(struct func_ctx *c,
+                               const uint32_t *run,
+                               uint32_t run_count,
+                               uint32_t fco,
+                               struct u32vec *targets)
+{
+    struct regval regs[16];
+    struct dis_insn d;
+    struct dis_ops ops;
+    uint32_t bound = 0;
+    int64_t last_cmp = -1;
+    if (run_count == 0) {
+        return KIN_NOTFOUND;
+    }
+    memset(regs, 0, sizeof(regs));
+    uint32_t first = run_count > KIN_MAX_JT_WINDOW ? run_count - KIN_MAX_JT_WINDOW : 0;
+    for (uint32_t i = first; i + 1 < run_count; i++) {
+        uint32_t co = c->ins[run[i]].co;
+        if (decode_at(c, co, &d, &ops) != KIN_OK) {
+            memset(regs, 0, sizeof(regs));
+            continue;
+        }
+        const char *m = kin__dis_mnemonic_name(d.mnemonic);
+        uint8_t r0 = ops.count > 0 && ops.kind[0] == 1 ? ops.reg[0] : DIS_REG_NONE;
+        uint8_t r1 = ops.count > 1 && ops.kind[1] == 1 ? ops.reg[1] : DIS_REG_NONE;
+        if (is(m, "cmp") && ops.count == 2 && ops.kind[1] == 3) {
+            last_cmp = (int64_t)d.imm;
+            continue;
+        }
+        if (d.flow == DIS_FLOW_JCC) {
+            if (last_cmp >= 0 && last_cmp < (int64_t)KIN_MAX_JUMPTABLE) {
+                if (is(m, "jnbe")) {
+                    bound = (uint32_t)last_cmp + 1;
+                } else if (is(m, "jnb")) {
+                    bound = (uint32_t)last_cmp;
+                }
+            }
+            continue;
+        }
+        if (r0 == DIS_REG_NONE || !(ops.written & 1u)) {
+            continue;
+        }
+        struct regval nv;
+        memset(&nv, 0, sizeof(nv));
+        if (is(m, "lea") && (d.mem == DIS_MEM_RIP || d.mem == DIS_MEM_ABS)) {
+            nv.kind = RV_CONST;
+            nv.v = d.addr;
+        } else if (is(m, "mov") && ops.count == 2 && ops.kind[1] == 3) {
+            nv.kind = RV_CONST;
+            nv.v = c->bits == 32 ? (d.imm & 0xffffffffu) : d.imm;
+        } else if ((is(m, "mov") || is(m, "movsxd")) && ops.count == 2 && ops.kind[1] == 2 &&
+                   d.mem_index != DIS_REG_NONE && (d.mem_scale == 4 || d.mem_scale == 8)) {
+            if (d.mem == DIS_MEM_INDEX) {
+                nv.kind = RV_LOAD;
+                nv.table = d.addr;
+            } else if (d.mem == DIS_MEM_BASE && d.mem_base < 16 &&
+                       regs[d.mem_base].kind == RV_CONST) {
+                nv.kind = RV_LOAD;
+                nv.table = regs[d.mem_base].v + (uint64_t)d.disp;
+            }
+            nv.width = (uint8_t)(ops.width[1] / 8);
+            nv.sign = (uint8_t)is(m, "movsxd");
+            if (nv.width != 4 && nv.width != 8) {
+                nv.kind = RV_UNK;
+            }
+        } else if (is(m, "mov") && r1 != DIS_REG_NONE) {
+            nv = regs[r1];
+        } else if (is(m, "add") && r1 != DIS_REG_NONE) {
+            const struct regval *a = &regs[r0], *b = &regs[r1];
+            if (a->kind == RV_LOAD && b->kind == RV_CONST) {
+                nv = *a;
+                nv.kind = RV_SUM;
+                nv.v = b->v;
+            } else if (a->kind == RV_CONST && b->kind == RV_LOAD) {
+                nv = *b;
+                nv.kind = RV_SUM;
+                nv.v = a->v;
+            }
+        }
+        if (r0 < 16) {
+            regs[r0] = nv;
+        }
+    }
+
+    /* The jump itself. */
+    uint32_t jco = c->ins[run[run_count - 1]].co;
+    if (decode_at(c, jco, &d, &ops) != KIN_OK || d.flow != DIS_FLOW_JMP_IND) {
+        return KIN_NOTFOUND;
+    }
+    unsigned ptr = (unsigned)c->bits / 8;
+    struct regval t;
+    memset(&t, 0, sizeof(t));
+    if (d.mem == DIS_MEM_INDEX && d.mem_scale == ptr) {
+        t.kind = RV_LOAD;
+        t.table = d.addr;
+        t.width = (uint8_t)ptr;
+    } else if (d.mem == DIS_MEM_BASE && d.mem_index != DIS_REG_NONE && d.mem_scale == ptr &&
+               d.mem_base < 16 && regs[d.mem_base].kind == RV_CONST) {
+        t.kind = RV_LOAD;
+        t.table = regs[d.mem_base].v + (uint64_t)d.disp;
+        t.width = (uint8_t)ptr;
+    } else if (ops.count >= 1 && ops.kind[0] == 1 && ops.reg[0] < 16) {
+        t = regs[ops.reg[0]];
+        if (t.kind == RV_LOAD && t.width != ptr) {
+            t.kind = RV_UNK;
+        }
+    }
+    if (t.kind != RV_LOAD && t.kind != RV_SUM) {
+        return KIN_NOTFOUND;
+    }
+    if (c->bits == 32) {
+        t.table &= 0xffffffffu;
+    }
+    uint32_t table_co = kin__func_co(c, t.table);
+    if (table_co != FUNC_NONE && bound == 0) {
+        return KIN_NOTFOUND; /* unbounded table inside code: too easy to read code as data */
+    }
+    uint32_t limit = bound ? bound : KIN_MAX_JUMPTABLE;
+    if (limit > KIN_MAX_JUMPTABLE) {
+        limit = KIN_MAX_JUMPTABLE;
+    }
+    uint32_t first_target = targets->count, n = 0;
+    for (; n < limit; n++) {
+        uint64_t e = 0;
+        uint64_t at = t.table + (uint64_t)n * t.width;
+        if (t.width == 8) {
+            if (!kin__func_read(c, at, &e, 8)) {
+                break;
+            }
+        } else {
+            uint32_t e32;
+            if (!kin__func_read(c, at, &e32, 4)) {
+                break;
+            }
+            e = t.sign ? (uint64_t)(int64_t)(int32_t)e32 : e32;
+        }
+        uint64_t target = t.kind == RV_SUM ? t.v + e : e;
+        if (c->bits == 32) {
+            target &= 0xffffffffu;
+        }
+        uint32_t tco = kin__func_co(c, target);
+        if (tco == FUNC_NONE) {
+            break;
+        }
+        if (!bound && (tco < fco || (tco != fco && bm_get(c->fstart, tco)))) {
+            break; /* unbounded: stop at the first entry that leaves the function */
+        }
+        if (!kin__u32_push(c, targets, tco)) {
+            break;
+        }
+    }
+    if (n == 0) {
+        return KIN_NOTFOUND;
+    }
+    if (!add_jt(c, jco, first_target, n)) {
+        targets->count = first_target;
+        return KIN_NOMEM;
+    }
+    if (table_co != FUNC_NONE) {
+        c->jts[c->jt_count - 1].data_co = table_co;
+        c->jts[c->jt_count - 1].data_len = n * t.width;
+    }
+    return KIN_OK;
+}
+
+int kin__func_jt_find(const struct func_ctx *c, uint32_t jco, uint32_t *first, uint32_t *count)
+{
+    uint32_t lo = 0, hi = c->jt_count;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (c->jts[mid].jco < jco) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    if (lo < c->jt_count && c->jts[lo].jco == jco) {
+        *first = c->jts[lo].first;
+        *count = c->jts[lo].count;
+        return 1;
+    }
+    return 0;
+}
