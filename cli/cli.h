@@ -18,5 +18,7 @@ typedef int (*cmd_fn)(int argc, char **argv);
 
 int cmd_info(int argc, char **argv);
 int cmd_iocs(int argc, char **argv);
+int cmd_funcs(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 
 #endif

@@ -15,6 +15,8 @@ struct command {
 static const struct command commands[] = {
     {"info", cmd_info, "describe PE/ELF files: format, sections, imports, hashes, anomalies"},
     {"iocs", cmd_iocs, "find and validate indicators: URLs, domains, IPs, crypto addresses, paths"},
+    {"funcs", cmd_funcs, "list functions with their exact and fuzzy signatures"},
+    {"diff", cmd_diff, "functions two binaries share, exact and fuzzy"},
 };
 
 static void usage(FILE *f)

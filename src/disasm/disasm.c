@@ -37,9 +37,8 @@ static int has_suffix(const char *s, const char *x)
     return n >= m && !strcmp(s + n - m, x);
 }
 
-static const char *const cond_suffixes[] = {"b",  "be", "l",  "le", "nb", "nbe", "nl", "nle",
-                                            "no", "np", "ns", "nz", "o",  "p",   "s",  "z",
-                                            NULL};
+static const char *const cond_suffixes[] = {"b",  "be", "l",  "le", "nb", "nbe", "nl", "nle", "no",
+                                            "np", "ns", "nz", "o",  "p",  "s",   "z",  NULL};
 
 /* "jz" -> "jcc", "cmovnz" -> "cmovcc", "setb" -> "setcc": compilers pick conditions freely. */
 static const char *canonical_name(const char *name)
@@ -65,53 +64,52 @@ static uint32_t fnv1a(const char *s)
     return h;
 }
 
-static const char *const cls_mov[] = {
-    "mov",   "movzx", "movsx",   "movsxd",    "xchg",       "bswap", "movbe", "cbw",
-    "cwde",  "cdqe",  "cwd",     "cdq",       "cqo",        "xadd",  "cmpxchg", "cmpxchg8b",
-    "cmpxchg16b", "cmovcc", "setcc", NULL};
-static const char *const cls_arith[] = {"add", "sub",  "inc",  "dec", "neg", "adc", "sbb",
+static const char *const cls_mov[] = {"mov",       "movzx",      "movsx",  "movsxd", "xchg",
+                                      "bswap",     "movbe",      "cbw",    "cwde",   "cdqe",
+                                      "cwd",       "cdq",        "cqo",    "xadd",   "cmpxchg",
+                                      "cmpxchg8b", "cmpxchg16b", "cmovcc", "setcc",  NULL};
+static const char *const cls_arith[] = {"add", "sub",  "inc", "dec",  "neg",  "adc",  "sbb",
                                         "mul", "imul", "div", "idiv", "adcx", "adox", NULL};
 static const char *const cls_logic[] = {
-    "and",  "or",   "xor",  "not",  "shl",  "shr",  "sar",   "sal",   "rol",   "ror",
-    "rcl",  "rcr",  "shld", "shrd", "bt",   "bts",  "btr",   "btc",   "bsf",   "bsr",
-    "lzcnt", "tzcnt", "popcnt", "andn", "bextr", "blsi", "blsmsk", "blsr", "bzhi", "pdep",
-    "pext", "rorx", "sarx", "shlx", "shrx", NULL};
-static const char *const cls_stack[] = {"push",  "pop",  "pushf", "pushfd", "pushfq", "popf",
-                                        "popfd", "popfq", "pusha", "pushad", "popa", "popad",
-                                        "enter", "leave", NULL};
-static const char *const cls_ret[] = {"ret",    "iret",   "iretd", "iretq",
-                                      "sysret", "sysexit", NULL};
+    "and",  "or",   "xor",   "not",   "shl",    "shr",  "sar",   "sal",  "rol",
+    "ror",  "rcl",  "rcr",   "shld",  "shrd",   "bt",   "bts",   "btr",  "btc",
+    "bsf",  "bsr",  "lzcnt", "tzcnt", "popcnt", "andn", "bextr", "blsi", "blsmsk",
+    "blsr", "bzhi", "pdep",  "pext",  "rorx",   "sarx", "shlx",  "shrx", NULL};
+static const char *const cls_stack[] = {"push", "pop",   "pushf", "pushfd", "pushfq",
+                                        "popf", "popfd", "popfq", "pusha",  "pushad",
+                                        "popa", "popad", "enter", "leave",  NULL};
+static const char *const cls_ret[] = {"ret", "iret", "iretd", "iretq", "sysret", "sysexit", NULL};
 static const char *const cls_string[] = {"movsb", "movsw", "movsd", "movsq", "stosb", "stosw",
                                          "stosd", "stosq", "lodsb", "lodsw", "lodsd", "lodsq",
                                          "scasb", "scasw", "scasd", "scasq", "cmpsb", "cmpsw",
                                          "cmpsd", "cmpsq", NULL};
 static const char *const cls_nop[] = {"nop", "endbr32", "endbr64", "pause", "fnop", NULL};
-static const char *const not_simd_p[] = {"push", "pop", "pause", "pdep", "pext", "popcnt",
-                                         "ptwrite", "pconfig", NULL};
+static const char *const not_simd_p[] = {"push",   "pop",     "pause",   "pdep", "pext",
+                                         "popcnt", "ptwrite", "pconfig", NULL};
 static const char *const simd_prefixes[] = {
-    "cvt",   "movdq", "movap",  "movup", "movhp",  "movlp",  "movhl",   "movlh",
-    "movmsk", "movnt", "movss",  "movq",  "movd",   "shufp",  "unpck",   "sqrt",
-    "comis", "ucomis", "rsqrt", "rcp",   "aes",    "sha1",   "sha256",  "emms",
-    "ldmxcsr", "stmxcsr", "blendp", "insertps", "extractps", "roundp", "rounds", "dpp",
-    "kmov", "kand", "kor", "kxor", "knot", "kshift", "ktest", "kadd", "kunpck", NULL};
+    "cvt",      "movdq",     "movap",  "movup",  "movhp",  "movlp", "movhl",   "movlh",   "movmsk",
+    "movnt",    "movss",     "movq",   "movd",   "shufp",  "unpck", "sqrt",    "comis",   "ucomis",
+    "rsqrt",    "rcp",       "aes",    "sha1",   "sha256", "emms",  "ldmxcsr", "stmxcsr", "blendp",
+    "insertps", "extractps", "roundp", "rounds", "dpp",    "kmov",  "kand",    "kor",     "kxor",
+    "knot",     "kshift",    "ktest",  "kadd",   "kunpck", NULL};
 /* Privileged, I/O, or instructions compilers do not emit in user-mode code (gap-scan evidence). */
 static const char *const cls_sys[] = {
-    "in",    "out",    "insb",   "insw",   "insd",  "outsb",  "outsw",  "outsd", "cli",
-    "sti",   "hlt",    "lgdt",   "sgdt",   "lidt",  "sidt",   "lldt",   "sldt",  "ltr",
-    "str",   "lmsw",   "smsw",   "clts",   "invd",  "wbinvd", "invlpg", "rdmsr", "wrmsr",
-    "rdpmc", "swapgs", "sysenter", "sysexit", "sysret", "arpl", "bound", "les", "lds",
-    "lfs",   "lgs",    "lss",    "daa",    "das",   "aaa",    "aas",    "aam",   "aad",
-    "salc",  "xlat",   "into",   "int1",   "lar",   "lsl",    "verr",   "verw",  "iret",
-    "iretd", "iretq",  "cmc",    "clc",    "stc",   "cld",    "std",    "lahf",  "sahf",
-    "retf",  "wait",   "fwait",  "int",    "syscall", "cpuid", "rdtsc", "rdtscp", NULL};
+    "in",    "out",    "insb",     "insw",    "insd",    "outsb",  "outsw",  "outsd",  "cli",
+    "sti",   "hlt",    "lgdt",     "sgdt",    "lidt",    "sidt",   "lldt",   "sldt",   "ltr",
+    "str",   "lmsw",   "smsw",     "clts",    "invd",    "wbinvd", "invlpg", "rdmsr",  "wrmsr",
+    "rdpmc", "swapgs", "sysenter", "sysexit", "sysret",  "arpl",   "bound",  "les",    "lds",
+    "lfs",   "lgs",    "lss",      "daa",     "das",     "aaa",    "aas",    "aam",    "aad",
+    "salc",  "xlat",   "into",     "int1",    "lar",     "lsl",    "verr",   "verw",   "iret",
+    "iretd", "iretq",  "cmc",      "clc",     "stc",     "cld",    "std",    "lahf",   "sahf",
+    "retf",  "wait",   "fwait",    "int",     "syscall", "cpuid",  "rdtsc",  "rdtscp", NULL};
 /* The subset that hardly ever appears in compiled user-mode code. */
 static const char *const rare[] = {
-    "in",    "out",   "insb", "insw",  "insd",  "outsb", "outsw", "outsd", "cli",   "sti",
-    "hlt",   "lgdt",  "sgdt", "lidt",  "sidt",  "lldt",  "sldt",  "ltr",   "str",   "lmsw",
-    "smsw",  "clts",  "invd", "wbinvd", "invlpg", "rdmsr", "wrmsr", "swapgs", "sysexit",
-    "sysret", "arpl", "bound", "les",  "lds",   "lfs",   "lgs",   "lss",   "daa",   "das",
-    "aaa",   "aas",   "aam",  "aad",   "salc",  "xlat",  "into",  "int1",  "lar",   "lsl",
-    "verr",  "verw",  "iret", "iretd", "iretq", NULL};
+    "in",   "out",   "insb",  "insw",   "insd",   "outsb", "outsw", "outsd",  "cli",     "sti",
+    "hlt",  "lgdt",  "sgdt",  "lidt",   "sidt",   "lldt",  "sldt",  "ltr",    "str",     "lmsw",
+    "smsw", "clts",  "invd",  "wbinvd", "invlpg", "rdmsr", "wrmsr", "swapgs", "sysexit", "sysret",
+    "arpl", "bound", "les",   "lds",    "lfs",    "lgs",   "lss",   "daa",    "das",     "aaa",
+    "aas",  "aam",   "aad",   "salc",   "xlat",   "into",  "int1",  "lar",    "lsl",     "verr",
+    "verw", "iret",  "iretd", "iretq",  NULL};
 
 static uint8_t mnemonic_class(const char *name)
 {
@@ -166,8 +164,7 @@ static uint8_t mnemonic_class(const char *name)
             return DIS_CLS_SIMD;
         }
     }
-    if (has_suffix(c, "ps") || has_suffix(c, "pd") || has_suffix(c, "ss") ||
-        has_suffix(c, "sd")) {
+    if (has_suffix(c, "ps") || has_suffix(c, "pd") || has_suffix(c, "ss") || has_suffix(c, "sd")) {
         return DIS_CLS_SIMD;
     }
     return DIS_CLS_OTHER;
@@ -293,11 +290,11 @@ static uint64_t wrap(const struct dis *d, uint64_t v)
 }
 
 /* Token form bits: operand kinds and width class (see kin__dis_token). */
-#define FORM_MEM      0x1u
-#define FORM_IMM      0x2u
-#define FORM_REGREG   0x4u
-#define FORM_W_SHIFT  3
-#define FORM_M_SHIFT  5
+#define FORM_MEM     0x1u
+#define FORM_IMM     0x2u
+#define FORM_REGREG  0x4u
+#define FORM_W_SHIFT 3
+#define FORM_M_SHIFT 5
 
 kin_status
 kin__dis_decode(const struct dis *d, const uint8_t *p, size_t n, uint64_t va, struct dis_insn *out)
@@ -331,8 +328,8 @@ kin__dis_decode(const struct dis *d, const uint8_t *p, size_t n, uint64_t va, st
     if (in.raw.imm[0].size) {
         out->imm_off = in.raw.imm[0].offset;
         out->imm_size = (uint8_t)(in.raw.imm[0].size / 8);
-        out->imm = in.raw.imm[0].is_signed ? (uint64_t)in.raw.imm[0].value.s
-                                           : in.raw.imm[0].value.u;
+        out->imm =
+            in.raw.imm[0].is_signed ? (uint64_t)in.raw.imm[0].value.s : in.raw.imm[0].value.u;
         if (in.raw.imm[0].is_relative) {
             out->flags |= DIS_F_IMM_REL;
             out->target = wrap(d, next + out->imm);
@@ -449,9 +446,10 @@ kin__dis_decode(const struct dis *d, const uint8_t *p, size_t n, uint64_t va, st
                                                                          : 0u;
         form |= mc << FORM_M_SHIFT;
     }
-    unsigned wc = in.operand_width == 8 ? 0u : in.operand_width == 16 ? 1u
-                                           : in.operand_width <= 64   ? 2u
-                                                                      : 3u;
+    unsigned wc = in.operand_width == 8    ? 0u
+                  : in.operand_width == 16 ? 1u
+                  : in.operand_width <= 64 ? 2u
+                                           : 3u;
     form |= wc << FORM_W_SHIFT;
     out->token = kin__dis_token(d->mtok[m], form);
     return KIN_OK;

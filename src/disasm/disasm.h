@@ -99,10 +99,10 @@ struct dis_insn {
  */
 struct dis_ops {
     uint8_t count;
-    uint8_t kind[4];   /* 0 none, 1 register, 2 memory, 3 immediate */
-    uint8_t reg[4];    /* register number for kind 1 */
-    uint8_t width[4];  /* operand width in bits */
-    uint8_t written;   /* bit i: operand i is written */
+    uint8_t kind[4];  /* 0 none, 1 register, 2 memory, 3 immediate */
+    uint8_t reg[4];   /* register number for kind 1 */
+    uint8_t width[4]; /* operand width in bits */
+    uint8_t written;  /* bit i: operand i is written */
 };
 
 /* Decoder state: caller storage, set up by kin__dis_init(), read-only afterwards. */

@@ -219,8 +219,7 @@ kin_status kin__func_body(struct func_ctx *c, uint32_t fi, struct func_body *out
         }
         if (c->seq.count > run_start) {
             uint32_t first_co = c->ins[c->seq.v[run_start]].co;
-            if (!kin__u32_push(c, &c->runs, first_co) ||
-                !kin__u32_push(c, &c->runs, run_start) ||
+            if (!kin__u32_push(c, &c->runs, first_co) || !kin__u32_push(c, &c->runs, run_start) ||
                 !kin__u32_push(c, &c->runs, c->seq.count - run_start)) {
                 st = KIN_NOMEM;
                 goto clear;
@@ -231,7 +230,9 @@ kin_status kin__func_body(struct func_ctx *c, uint32_t fi, struct func_body *out
 
     /* Runs in address order -> instructions in address order (c->tmp), split into blocks. */
     uint32_t nruns = c->runs.count / 3;
-    qsort(c->runs.v, nruns, 12, cmp_run_co);
+    if (nruns > 0) {
+        qsort(c->runs.v, nruns, 12, cmp_run_co);
+    }
     c->tmp.count = 0;
     uint32_t nb = 0;
     for (uint32_t ri = 0; ri < nruns; ri++) {
@@ -311,7 +312,9 @@ blocks_done:
     }
     /* Distinct edges only (jump tables repeat targets). */
     uint32_t ne = c->edges.count / 2;
-    qsort(c->edges.v, ne, 8, cmp_edge);
+    if (ne > 0) {
+        qsort(c->edges.v, ne, 8, cmp_edge);
+    }
     uint32_t distinct = 0;
     for (uint32_t i = 0; i < ne; i++) {
         uint32_t from = c->edges.v[i * 2], to = c->edges.v[i * 2 + 1];

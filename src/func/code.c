@@ -8,13 +8,12 @@
  * demand and found through a small open-addressing table. Scratch memory comes from kin__malloc
  * and is accounted against a budget proportional to the code size.
  */
-#include "func.h"
-
 #include <stdlib.h>
 #include <string.h>
 
 #include "../core/limits.h"
 #include "../core/span.h"
+#include "func.h"
 
 int kin__func_grow(struct func_ctx *c, void **v, uint32_t *cap, uint32_t need, size_t elem)
 {
@@ -92,7 +91,6 @@ static int add_region(struct func_ctx *c, uint32_t *cap, uint64_t va, uint64_t o
     return 1;
 }
 
-
 /* Sorting context for imports: qsort has no argument, so sort pairs instead. */
 struct slot_pair {
     uint64_t slot;
@@ -136,7 +134,9 @@ static kin_status setup_regions(struct func_ctx *c)
             }
         }
     }
-    qsort(c->regions, c->region_count, sizeof(*c->regions), cmp_region);
+    if (c->region_count > 0) {
+        qsort(c->regions, c->region_count, sizeof(*c->regions), cmp_region);
+    }
     /* Make regions disjoint (malformed files overlap sections) and assign code offsets. */
     uint32_t n = 0;
     uint64_t end = 0, co = 0;
@@ -208,15 +208,14 @@ kin_status kin__func_ctx_init(struct func_ctx *c,
     c->bits = c->img->bits == 64 || c->img->arch == KIN_ARCH_X64 ? 64 : 32;
     KIN_TRY(kin__dis_init(&c->dis, c->bits));
     c->mem_budget = KIN_FUNCS_BUDGET_BASE;
-    c->mem_budget += (size_t)KIN_FUNCS_BUDGET_FACTOR * (c->s->size < ((size_t)1 << 30)
-                                                            ? c->s->size
-                                                            : ((size_t)1 << 30));
+    c->mem_budget += (size_t)KIN_FUNCS_BUDGET_FACTOR *
+                     (c->s->size < ((size_t)1 << 30) ? c->s->size : ((size_t)1 << 30));
     KIN_TRY(setup_regions(c));
     /* The budget follows the code size, not the file size, once regions are known. */
     c->mem_budget = KIN_FUNCS_BUDGET_BASE + (size_t)KIN_FUNCS_BUDGET_FACTOR * c->code_size;
     setup_image_range(c);
     c->words = ((size_t)c->code_size + 63) / 64 + 1;
-    uint64_t **maps[] = {&c->istart, &c->gvis, &c->cov, &c->fstart,
+    uint64_t **maps[] = {&c->istart, &c->gvis, &c->cov,  &c->fstart,
                          &c->lvis,   &c->lead, &c->data, &c->noret};
     for (size_t i = 0; i < KIN_ARRAY_COUNT(maps); i++) {
         *maps[i] = bitmap(c);
@@ -248,7 +247,9 @@ kin_status kin__func_ctx_init(struct func_ctx *c,
                 n++;
             }
         }
-        qsort(pairs, n, sizeof(*pairs), cmp_slot);
+        if (n > 0) {
+            qsort(pairs, n, sizeof(*pairs), cmp_slot);
+        }
         c->imp_by_slot = kin__calloc(n ? n : 1, 4);
         if (!c->imp_by_slot) {
             kin__free(pairs);
@@ -278,9 +279,9 @@ void kin__func_ctx_release(struct func_ctx *c)
     kin__free(c->jts);
     kin__free(c->imp_by_slot);
     kin__free(c->blocks);
-    struct u32vec *vecs[] = {&c->jt_targets, &c->stack, &c->trail, &c->pend, &c->pend_flags,
-                             &c->seq,        &c->runs,  &c->leads, &c->edges, &c->apis,
-                             &c->tmp};
+    struct u32vec *vecs[] = {&c->jt_targets, &c->stack, &c->trail, &c->pend,
+                             &c->pend_flags, &c->seq,   &c->runs,  &c->leads,
+                             &c->edges,      &c->apis,  &c->tmp};
     for (size_t i = 0; i < KIN_ARRAY_COUNT(vecs); i++) {
         kin__u32_free(vecs[i]);
     }
@@ -402,7 +403,10 @@ static int in_image(const struct func_ctx *c, uint64_t v)
 }
 
 /* Packs a decoded instruction into a cache record (see struct func_insn). */
-static void pack(struct func_ctx *c, const struct dis_insn *d, const uint8_t *p, uint32_t co,
+static void pack(struct func_ctx *c,
+                 const struct dis_insn *d,
+                 const uint8_t *p,
+                 uint32_t co,
                  struct func_insn *r)
 {
     unsigned kind = FI_VAL_NONE;

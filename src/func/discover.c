@@ -28,17 +28,52 @@ struct xres {
     int truncated;
 };
 
-static const char *const noreturn_names[] = {
-    "exit", "_exit", "_Exit", "abort", "quick_exit", "__stack_chk_fail",
-    "__stack_chk_fail_local", "__assert_fail", "__assert_rtn", "_assert", "_wassert",
-    "__assert_perror_fail", "__fortify_fail", "__chk_fail", "err", "errx", "verr", "verrx",
-    "longjmp", "_longjmp", "siglongjmp", "__longjmp_chk", "pthread_exit", "__cxa_throw",
-    "__cxa_rethrow", "__cxa_bad_cast", "__cxa_bad_typeid", "__cxa_call_unexpected",
-    "__cxa_throw_bad_array_new_length", "_Unwind_Resume", "_ZSt9terminatev", "ExitProcess",
-    "ExitThread", "FreeLibraryAndExitThread", "FatalExit", "FatalAppExitA", "FatalAppExitW",
-    "_CxxThrowException", "_invalid_parameter_noinfo_noreturn", "__report_gsfailure",
-    "_amsg_exit", "RtlExitUserProcess", "RtlExitUserThread", "__libc_fatal", "_ZSt17__throw_bad_allocv",
-    NULL};
+static const char *const noreturn_names[] = {"exit",
+                                             "_exit",
+                                             "_Exit",
+                                             "abort",
+                                             "quick_exit",
+                                             "__stack_chk_fail",
+                                             "__stack_chk_fail_local",
+                                             "__assert_fail",
+                                             "__assert_rtn",
+                                             "_assert",
+                                             "_wassert",
+                                             "__assert_perror_fail",
+                                             "__fortify_fail",
+                                             "__chk_fail",
+                                             "err",
+                                             "errx",
+                                             "verr",
+                                             "verrx",
+                                             "longjmp",
+                                             "_longjmp",
+                                             "siglongjmp",
+                                             "__longjmp_chk",
+                                             "pthread_exit",
+                                             "__cxa_throw",
+                                             "__cxa_rethrow",
+                                             "__cxa_bad_cast",
+                                             "__cxa_bad_typeid",
+                                             "__cxa_call_unexpected",
+                                             "__cxa_throw_bad_array_new_length",
+                                             "_Unwind_Resume",
+                                             "_ZSt9terminatev",
+                                             "ExitProcess",
+                                             "ExitThread",
+                                             "FreeLibraryAndExitThread",
+                                             "FatalExit",
+                                             "FatalAppExitA",
+                                             "FatalAppExitW",
+                                             "_CxxThrowException",
+                                             "_invalid_parameter_noinfo_noreturn",
+                                             "__report_gsfailure",
+                                             "_amsg_exit",
+                                             "RtlExitUserProcess",
+                                             "RtlExitUserThread",
+                                             "__libc_fatal",
+                                             "_ZSt17__throw_bad_allocv",
+                                             NULL};
 
 int kin__func_noreturn_name(const char *name)
 {
@@ -288,8 +323,8 @@ static void explore(struct func_ctx *c, uint32_t fco, int validate, struct xres 
                 break;
             case DIS_FLOW_JMP_IND: {
                 uint32_t before = c->jt_targets.count;
-                if (kin__func_jumptable(c, c->trail.v + run_begin, c->trail.count - run_begin,
-                                        fco, &c->jt_targets) == KIN_OK) {
+                if (kin__func_jumptable(c, c->trail.v + run_begin, c->trail.count - run_begin, fco,
+                                        &c->jt_targets) == KIN_OK) {
                     for (uint32_t i = before; i < c->jt_targets.count; i++) {
                         kin__u32_push(c, &c->stack, c->jt_targets.v[i]);
                     }
@@ -532,8 +567,9 @@ static void data_pointer_seeds(struct func_ctx *c)
             }
         }
     } else if (img->format == KIN_FORMAT_ELF) {
-        static const char *const names[] = {".init_array", ".fini_array", ".preinit_array",
-                                            ".data.rel.ro", ".ctors", ".dtors", NULL};
+        static const char *const names[] = {
+            ".init_array", ".fini_array", ".preinit_array", ".data.rel.ro", ".ctors",
+            ".dtors",      NULL};
         struct span file = kin__span(c->s->data, c->s->size), sec;
         for (const char *const *n = names; *n; n++) {
             const struct kin_section *s = find_section(img, *n);
@@ -572,7 +608,9 @@ static int cmp_u32(const void *a, const void *b)
 static void weak_seeds(struct func_ctx *c, uint32_t *qi)
 {
     for (int round = 0; round < 4 && c->tmp.count; round++) {
-        qsort(c->tmp.v, c->tmp.count, 4, cmp_u32);
+        if (c->tmp.count > 0) {
+            qsort(c->tmp.v, c->tmp.count, 4, cmp_u32);
+        }
         struct u32vec list = c->tmp;
         memset(&c->tmp, 0, sizeof(c->tmp));
         for (uint32_t i = 0; i < list.count; i++) {
@@ -663,14 +701,20 @@ static void gap_scan(struct func_ctx *c, uint32_t *qi)
             after_end = 1;
             continue;
         }
-        if ((r->cls & (FI_F_PAD | FI_F_ZERO)) || fi_flow(r) == DIS_FLOW_INVALID) {
+        if (r->cls & FI_F_PAD) {
             after_end = 1;
+            continue;
+        }
+        if ((r->cls & FI_F_ZERO) || fi_flow(r) == DIS_FLOW_INVALID) {
+            after_end = 2; /* zeros and garbage are data more often than padding */
             continue;
         }
         uint32_t avail;
         const uint8_t *p = kin__func_bytes(c, r->co, &avail);
         int pro = prologue(p, avail, c->bits);
-        if (pro || after_end) {
+        /* After zeros only an aligned start counts; 00 xx (add [r], r8) opens data, not code. */
+        int aligned = (kin__func_va(c, r->co) & 15u) == 0;
+        if (pro || (after_end == 1 && p[0] != 0) || (after_end == 2 && aligned && p[0] != 0)) {
             if (try_candidate(c, r->co, KIN_FUNC_GAP, qi)) {
                 after_end = 0;
                 continue;
@@ -697,7 +741,9 @@ static int name_rank(const struct func_start *s)
 /* Sorts starts by address and merges duplicates (flags OR-ed, best name kept). */
 static kin_status merge_starts(struct func_ctx *c)
 {
-    qsort(c->starts, c->start_count, sizeof(*c->starts), cmp_start);
+    if (c->start_count > 0) {
+        qsort(c->starts, c->start_count, sizeof(*c->starts), cmp_start);
+    }
     uint32_t n = 0;
     for (uint32_t i = 0; i < c->start_count; i++) {
         struct func_start *s = &c->starts[i];
@@ -726,8 +772,8 @@ static kin_status merge_starts(struct func_ctx *c)
             const struct kin_import *im = &c->img->imports[s->import - 1];
             const char *lib = im->library ? im->library : "";
             if (im->name) {
-                s->name = kin__arena_printf(c->arena, "thunk:%s%s%s", lib, *lib ? "!" : "",
-                                            im->name);
+                s->name =
+                    kin__arena_printf(c->arena, "thunk:%s%s%s", lib, *lib ? "!" : "", im->name);
             } else {
                 s->name = kin__arena_printf(c->arena, "thunk:%s!#%u", lib, im->ordinal);
             }
@@ -757,7 +803,9 @@ kin_status kin__func_discover(struct func_ctx *c)
         gap_scan(c, &qi);
         weak_seeds(c, &qi);
     }
-    qsort(c->jts, c->jt_count, sizeof(*c->jts), cmp_jt);
+    if (c->jt_count > 0) {
+        qsort(c->jts, c->jt_count, sizeof(*c->jts), cmp_jt);
+    }
     return merge_starts(c);
 }
 

@@ -166,7 +166,7 @@ struct func_ctx {
 
     /* Memory accounting. */
     size_t mem_used, mem_budget;
-    int limit_hit; /* a cap or the budget stopped some work */
+    int limit_hit;           /* a cap or the budget stopped some work */
     struct arena *arena;     /* result arena (names) */
     struct anomaly_list *an; /* anomalies of the analysis */
 };

@@ -32,10 +32,8 @@ static int is(const char *a, const char *b)
     return strcmp(a, b) == 0;
 }
 
-static kin_status decode_at(struct func_ctx *c,
-                            uint32_t co,
-                            struct dis_insn *d,
-                            struct dis_ops *ops)
+static kin_status
+decode_at(struct func_ctx *c, uint32_t co, struct dis_insn *d, struct dis_ops *ops)
 {
     uint32_t avail;
     const uint8_t *p = kin__func_bytes(c, co, &avail);

@@ -1,0 +1,245 @@
+/*
+ * test_func.c: function discovery and CFGs on fixtures compiled by the build (tests/fixtures/
+ * funcs.cmake: gcc -O2, x64 and x86, raw images with nm symbol lists) and on hand-assembled
+ * code: every symbol is found and nothing else, jump tables become blocks, a function reached
+ * only by a tail call is found, and hostile code (loops onto itself, overlapping instructions,
+ * garbage) ends quickly. Determinism: two analyses give identical results.
+ */
+#include <stdlib.h>
+
+#include "check.h"
+#include "kin.h"
+
+struct sym {
+    uint64_t va;
+    char name[64];
+};
+
+static uint8_t *read_file(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "cannot open %s\n", path);
+        return NULL;
+    }
+    fseek(f, 0, SEEK_END);
+    long len = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    uint8_t *p = malloc(len > 0 ? (size_t)len : 1);
+    *n = p ? fread(p, 1, (size_t)len, f) : 0;
+    fclose(f);
+    return p;
+}
+
+static size_t read_syms(const char *path, struct sym *out, size_t cap)
+{
+    FILE *f = fopen(path, "r");
+    size_t n = 0;
+    char line[256];
+    if (!f) {
+        fprintf(stderr, "cannot open %s\n", path);
+        return 0;
+    }
+    while (n < cap && fgets(line, sizeof(line), f)) {
+        char type;
+        unsigned long long va;
+        if (sscanf(line, "%llx %c %63s", &va, &type, out[n].name) == 3) {
+            out[n].va = va;
+            n++;
+        }
+    }
+    fclose(f);
+    return n;
+}
+
+static struct kin_funcs *
+analyze_raw(const uint8_t *p, size_t n, uint32_t arch, uint64_t base, struct kin_sample **s)
+{
+    struct kin_load_options lo = {0};
+    struct kin_funcs *f = NULL;
+    lo.raw = 1;
+    lo.arch = arch;
+    lo.base = base;
+    lo.skip_fuzzy = 1;
+    CHECK_OK(kin_sample_load_mem(p, n, &lo, s));
+    if (*s) {
+        CHECK_OK(kin_funcs_analyze(*s, NULL, &f));
+    }
+    return f;
+}
+
+static const struct kin_function *find(const struct kin_funcs *f, uint64_t va)
+{
+    for (size_t i = 0; i < kin_funcs_count(f); i++) {
+        if (kin_funcs_get(f, i)->va == va) {
+            return kin_funcs_get(f, i);
+        }
+    }
+    return NULL;
+}
+
+static void test_fixture(const char *prog, const char *arch_name, uint32_t arch)
+{
+    char path[512];
+    struct sym syms[64];
+    size_t n;
+    snprintf(path, sizeof(path), "%s/funcs_%s.%s.syms", KIN_FIXTURE_DIR, prog, arch_name);
+    size_t ns = read_syms(path, syms, 64);
+    CHECK(ns >= 8);
+    snprintf(path, sizeof(path), "%s/funcs_%s.%s.bin", KIN_FIXTURE_DIR, prog, arch_name);
+    uint8_t *bytes = read_file(path, &n);
+    if (!bytes) {
+        check_failures++;
+        return;
+    }
+    struct kin_sample *s = NULL;
+    struct kin_funcs *f = analyze_raw(bytes, n, arch, 0x401000, &s);
+    if (!f) {
+        check_failures++;
+        goto out;
+    }
+    /* Recall: every function symbol but gcc's .cold fragments (parts of their parent). */
+    size_t expected = 0;
+    for (size_t i = 0; i < ns; i++) {
+        if (strstr(syms[i].name, ".cold")) {
+            continue;
+        }
+        expected++;
+        const struct kin_function *fn = find(f, syms[i].va);
+        if (!fn) {
+            fprintf(stderr, "%s.%s: %s at 0x%llx not found\n", prog, arch_name, syms[i].name,
+                    (unsigned long long)syms[i].va);
+            check_failures++;
+            continue;
+        }
+        CHECK(fn->size > 0 && fn->insn_count > 0 && fn->block_count > 0);
+        if (!strcmp(syms[i].name, "shared_dispatch")) {
+            /* Ten cases and a default: the jump table's targets are blocks and edges. */
+            CHECK(fn->block_count >= 11);
+            CHECK(fn->edge_count >= 11);
+        }
+        if (!strcmp(syms[i].name, "_start")) {
+            CHECK(fn->flags & KIN_FUNC_ENTRY);
+            CHECK(fn->call_count >= 4);
+        }
+    }
+    /* Precision: nothing but those symbols. */
+    CHECK_EQ_U64(kin_funcs_count(f), expected);
+    /* Determinism. */
+    struct kin_funcs *g = NULL;
+    CHECK_OK(kin_funcs_analyze(s, NULL, &g));
+    CHECK_EQ_U64(kin_funcs_count(g), kin_funcs_count(f));
+    for (size_t i = 0; g && i < kin_funcs_count(f) && i < kin_funcs_count(g); i++) {
+        const struct kin_function *a = kin_funcs_get(f, i), *b = kin_funcs_get(g, i);
+        CHECK_EQ_U64(a->va, b->va);
+        CHECK_EQ_U64(a->pichash, b->pichash);
+        CHECK_EQ_MEM(a->minhash, b->minhash, sizeof(a->minhash));
+        CHECK_EQ_U64(a->block_count, b->block_count);
+        for (uint32_t k = 0; k < a->block_count; k++) {
+            CHECK_EQ_U64(a->block_hashes[k], b->block_hashes[k]);
+            CHECK_EQ_U64(a->block_vas[k], b->block_vas[k]);
+        }
+    }
+    kin_funcs_free(g);
+out:
+    kin_funcs_free(f);
+    kin_sample_free(s);
+    free(bytes);
+}
+
+/* Hostile shapes: each must end fast with sane results. */
+static void test_hostile(void)
+{
+    struct kin_sample *s = NULL;
+    struct kin_funcs *f;
+    /* jmp $ : a one-instruction loop. */
+    static const uint8_t loop[] = {0xeb, 0xfe};
+    f = analyze_raw(loop, sizeof(loop), KIN_ARCH_X64, 0x1000, &s);
+    CHECK_EQ_U64(kin_funcs_count(f), 1);
+    if (kin_funcs_count(f) == 1) {
+        CHECK_EQ_U64(kin_funcs_get(f, 0)->block_count, 1);
+        CHECK_EQ_U64(kin_funcs_get(f, 0)->edge_count, 1);
+    }
+    kin_funcs_free(f);
+    kin_sample_free(s);
+
+    /* Overlapping instructions: jmp into the middle of a mov's immediate. */
+    static const uint8_t overlap[] = {0xb8, 0xeb, 0xfe, 0x90, 0x90, 0xeb, 0xfa, 0xc3};
+    f = analyze_raw(overlap, sizeof(overlap), KIN_ARCH_X86, 0x1000, &s);
+    CHECK(kin_funcs_count(f) >= 1);
+    kin_funcs_free(f);
+    kin_sample_free(s);
+
+    /* Pseudo-random bytes: bounded, no crash (ASan and the fuzzer cover the rest). */
+    static uint8_t junk[65536];
+    uint32_t x = 12345;
+    for (size_t i = 0; i < sizeof(junk); i++) {
+        x = x * 1103515245u + 12345u;
+        junk[i] = (uint8_t)(x >> 16);
+    }
+    f = analyze_raw(junk, sizeof(junk), KIN_ARCH_X64, 0x10000, &s);
+    CHECK(f != NULL);
+    kin_funcs_free(f);
+    kin_sample_free(s);
+
+    /* A call to the next instruction reads the program counter: not a function start. */
+    static const uint8_t getpc[] = {0xe8, 0x00, 0x00, 0x00, 0x00, 0x58, 0xc3};
+    f = analyze_raw(getpc, sizeof(getpc), KIN_ARCH_X86, 0x1000, &s);
+    CHECK_EQ_U64(kin_funcs_count(f), 1);
+    kin_funcs_free(f);
+    kin_sample_free(s);
+}
+
+/*
+ * Hand-assembled x64: entry calls f1 and f2; f2 ends with a tail jump to f3, which nothing calls
+ * and which lies before f2 (a jump backwards past the entry leaves the function).
+ *   0x00 entry: call f1 (0x20); call f2 (0x40); ret
+ *   0x20 f1:    mov eax, 1; ret
+ *   0x30 f3:    mov eax, 3; ret
+ *   0x40 f2:    test edi, edi; jz 0x48; jmp f3 (0x30); 0x48: xor eax, eax; ret
+ */
+static void test_tail_call(void)
+{
+    uint8_t code[0x50];
+    memset(code, 0xcc, sizeof(code));
+    static const uint8_t entry[] = {0xe8, 0x1b, 0, 0, 0, 0xe8, 0x36, 0, 0, 0, 0xc3};
+    static const uint8_t f1[] = {0xb8, 1, 0, 0, 0, 0xc3};
+    static const uint8_t f3[] = {0xb8, 3, 0, 0, 0, 0xc3};
+    static const uint8_t f2[] = {0x85, 0xff, 0x74, 0x02, 0xeb, 0xea, 0x31, 0xc0, 0xc3};
+    memcpy(code, entry, sizeof(entry));
+    memcpy(code + 0x20, f1, sizeof(f1));
+    memcpy(code + 0x30, f3, sizeof(f3));
+    memcpy(code + 0x40, f2, sizeof(f2));
+    struct kin_sample *s = NULL;
+    struct kin_analyze_options ao = {0};
+    struct kin_load_options lo = {0};
+    struct kin_funcs *f = NULL;
+    lo.raw = 1;
+    lo.arch = KIN_ARCH_X64;
+    lo.base = 0x1000;
+    ao.no_gapscan = 1; /* found by the tail-call rule, not by the gap scan */
+    CHECK_OK(kin_sample_load_mem(code, sizeof(code), &lo, &s));
+    CHECK_OK(kin_funcs_analyze(s, &ao, &f));
+    CHECK_EQ_U64(kin_funcs_count(f), 4);
+    CHECK(find(f, 0x1030) != NULL);
+    const struct kin_function *f2fn = find(f, 0x1040);
+    CHECK(f2fn != NULL);
+    if (f2fn) {
+        CHECK_EQ_U64(f2fn->insn_count, 5);
+        CHECK_EQ_U64(f2fn->block_count, 3);
+        CHECK_EQ_U64(f2fn->edge_count, 2);
+    }
+    kin_funcs_free(f);
+    kin_sample_free(s);
+}
+
+int main(void)
+{
+    test_fixture("prog_a", "x64", KIN_ARCH_X64);
+    test_fixture("prog_b", "x64", KIN_ARCH_X64);
+    test_fixture("prog_a", "x86", KIN_ARCH_X86);
+    test_fixture("prog_b", "x86", KIN_ARCH_X86);
+    test_hostile();
+    test_tail_call();
+    CHECK_DONE();
+}
