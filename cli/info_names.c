@@ -24,7 +24,7 @@ static const char *lookup(const struct name *v, size_t n, uint32_t value)
     return NULL;
 }
 
-#define LOOKUP(table, value) lookup(table, sizeof(table) / sizeof(table[0]), value)
+#define LOOKUP(table, value) lookup((table), sizeof(table) / sizeof((table)[0]), (value))
 
 const char *info_entry_kind(uint32_t kind)
 {

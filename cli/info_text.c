@@ -304,48 +304,45 @@ static void sections(FILE *f, const struct kin_image *img)
 }
 
 /* Imports are grouped by runs of one library (and delay flag), in file order. */
+static int same_group(const struct kin_import *a, const struct kin_import *b)
+{
+    return !strcmp(a->library ? a->library : "", b->library ? b->library : "") &&
+           (a->flags & KIN_IMPORT_DELAY) == (b->flags & KIN_IMPORT_DELAY);
+}
+
 static void imports(FILE *f, const struct kin_image *img)
 {
-    if (img->import_count == 0) {
+    const struct kin_import *v = img->imports;
+    size_t n = img->import_count;
+    if (n == 0 || !v) {
         if (img->format == KIN_FORMAT_PE) {
             fprintf(f, "\nimports     none\n");
         }
         return;
     }
-    size_t libs = 0;
-    for (size_t i = 0; i < img->import_count; i++) {
-        const struct kin_import *m = &img->imports[i];
-        const struct kin_import *p = i ? &img->imports[i - 1] : NULL;
-        libs += !p || strcmp(p->library ? p->library : "", m->library ? m->library : "") != 0 ||
-                ((p->flags ^ m->flags) & KIN_IMPORT_DELAY);
+    size_t libs = 1;
+    for (size_t i = 1; i < n; i++) {
+        libs += !same_group(&v[i - 1], &v[i]);
     }
-    fprintf(f, "\nimports (%zu from %zu librar%s)\n", img->import_count, libs,
-            libs == 1 ? "y" : "ies");
-    size_t start = 0;
-    while (start < img->import_count) {
-        const struct kin_import *m = &img->imports[start];
-        const char *lib = m->library ? m->library : "";
-        uint32_t delay = m->flags & KIN_IMPORT_DELAY;
-        size_t end = start + 1;
-        while (end < img->import_count &&
-               !strcmp(img->imports[end].library ? img->imports[end].library : "", lib) &&
-               (img->imports[end].flags & KIN_IMPORT_DELAY) == delay) {
+    fprintf(f, "\nimports (%zu from %zu librar%s)\n", n, libs, libs == 1 ? "y" : "ies");
+    for (size_t start = 0, end; start < n; start = end) {
+        end = start + 1;
+        while (end < n && same_group(&v[start], &v[end])) {
             end++;
         }
         fputs("  ", f);
-        text_put(f, lib);
-        fprintf(f, " (%zu%s)\n", end - start, delay ? ", delay-loaded" : "");
+        text_put(f, v[start].library ? v[start].library : "");
+        fprintf(f, " (%zu%s)\n", end - start,
+                v[start].flags & KIN_IMPORT_DELAY ? ", delay-loaded" : "");
         for (size_t i = start; i < end; i++) {
-            const struct kin_import *e = &img->imports[i];
-            fprintf(f, "    0x%-*" PRIx64 "  ", img->bits == 64 ? 16 : 8, e->slot_va);
-            if (e->flags & KIN_IMPORT_BY_ORDINAL) {
-                fprintf(f, "ordinal %" PRIu32 "\n", e->ordinal);
+            fprintf(f, "    0x%-*" PRIx64 "  ", img->bits == 64 ? 16 : 8, v[i].slot_va);
+            if (v[i].flags & KIN_IMPORT_BY_ORDINAL) {
+                fprintf(f, "ordinal %" PRIu32 "\n", v[i].ordinal);
             } else {
-                text_put(f, e->name);
+                text_put(f, v[i].name);
                 fputc('\n', f);
             }
         }
-        start = end;
     }
 }
 

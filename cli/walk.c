@@ -106,15 +106,12 @@ static int cmp_names(const void *a, const void *b)
 
 static char *join(const char *dir, const char *name)
 {
-    size_t dl = strlen(dir), nl = strlen(name);
-    int slash = dl > 0 && dir[dl - 1] != '/';
-    char *p = malloc(dl + (size_t)slash + nl + 1);
+    size_t dl = strlen(dir);
+    const char *sep = dl > 0 && dir[dl - 1] != '/' ? "/" : "";
+    size_t size = dl + strlen(sep) + strlen(name) + 1;
+    char *p = malloc(size);
     if (p) {
-        memcpy(p, dir, dl);
-        if (slash) {
-            p[dl] = '/';
-        }
-        memcpy(p + dl + (size_t)slash, name, nl + 1);
+        snprintf(p, size, "%s%s%s", dir, sep, name);
     }
     return p;
 }
