@@ -101,12 +101,11 @@ static void pe_facts(FILE *f, const struct kin_image *img)
     label(f, "subsystem");
     n = info_pe_subsystem(pe->subsystem);
     fprintf(f, "%u%s%s%s\n", (unsigned)pe->subsystem, n ? " (" : "", n ? n : "", n ? ")" : "");
-    label(f, "header");
-    fprintf(f,
-            "characteristics 0x%04x, dll characteristics 0x%04x, checksum 0x%08" PRIx32
-            ", image base 0x%" PRIx64 "\n",
-            (unsigned)pe->characteristics, (unsigned)pe->dll_characteristics, pe->checksum,
-            pe->image_base);
+    label(f, "flags");
+    fprintf(f, "characteristics 0x%04x, dll characteristics 0x%04x\n",
+            (unsigned)pe->characteristics, (unsigned)pe->dll_characteristics);
+    label(f, "checksum");
+    fprintf(f, "0x%08" PRIx32 "\n", pe->checksum);
     label(f, "counts");
     fprintf(f, "%zu relocations, %zu pdata entries, %zu TLS callbacks\n", pe->reloc_count,
             pe->pdata_count, info_tls_callback_count(img));
@@ -324,6 +323,10 @@ static void imports(FILE *f, const struct kin_image *img)
     for (size_t i = 1; i < n; i++) {
         libs += !same_group(&v[i - 1], &v[i]);
     }
+    size_t wv = 2;
+    for (size_t i = 0; i < n; i++) {
+        wv = max_size(wv, hex_width(v[i].slot_va));
+    }
     fprintf(f, "\nimports (%zu from %zu librar%s)\n", n, libs, libs == 1 ? "y" : "ies");
     for (size_t start = 0, end; start < n; start = end) {
         end = start + 1;
@@ -335,7 +338,8 @@ static void imports(FILE *f, const struct kin_image *img)
         fprintf(f, " (%zu%s)\n", end - start,
                 v[start].flags & KIN_IMPORT_DELAY ? ", delay-loaded" : "");
         for (size_t i = start; i < end; i++) {
-            fprintf(f, "    0x%-*" PRIx64 "  ", img->bits == 64 ? 16 : 8, v[i].slot_va);
+            fputs("    ", f);
+            hex_col(f, v[i].slot_va, wv);
             if (v[i].flags & KIN_IMPORT_BY_ORDINAL) {
                 fprintf(f, "ordinal %" PRIu32 "\n", v[i].ordinal);
             } else {

@@ -489,6 +489,10 @@ static void test_pe_text(void)
     CHECK_HAS(s, "timestamp   2023-11-14 22:13:20 UTC (0x6553f100)\n");
     CHECK_HAS(s, "machine     0x8664 (amd64)\n");
     CHECK_HAS(s, "subsystem   3 (windows console)\n");
+    CHECK_HAS(s, "flags       characteristics 0x0022, dll characteristics 0x8160\n");
+    CHECK_HAS(s, "checksum    0x00001234\n");
+    CHECK_HAS(s, "    0x140002000  CreateFileW\n");
+    CHECK_HAS(s, "    0x140002018  ordinal 23\n");
     CHECK_HAS(s, "42 relocations, 9 pdata entries, 1 TLS callbacks\n");
     CHECK_HAS(s, "signature   present at 0x2300, 256 bytes\n");
     CHECK_HAS(s, "overlay     at 0x2200, 512 bytes\n");
