@@ -51,8 +51,6 @@ const char *info_elf_segment_type(uint32_t type);
 void info_guid(const uint8_t guid[16], char out[39]);
 /* 1 when the image carries a PDB GUID (RSDS); 0 for NB10 records and images without one. */
 int info_has_guid(const struct kin_image *img);
-/* The number of TLS callbacks among the entry points. */
-size_t info_tls_callback_count(const struct kin_image *img);
 /* A UTC date "YYYY-MM-DD HH:MM:SS UTC" into out[32]. */
 void info_utc(uint32_t t, char out[32]);
 

@@ -194,7 +194,7 @@ static void pe(struct json *j, const struct kin_image *img)
     json_kv_u64(j, "image_base", pe->image_base);
     json_kv_u64(j, "relocations", pe->reloc_count);
     json_kv_u64(j, "pdata", pe->pdata_count);
-    json_kv_u64(j, "tls_callbacks", info_tls_callback_count(img));
+    json_kv_u64(j, "tls_callbacks", pe->tls_callback_count);
     json_key(j, "resources");
     json_array_begin(j);
     for (size_t i = 0; i < pe->resource_count; i++) {

@@ -216,15 +216,6 @@ int info_has_guid(const struct kin_image *img)
            !(img->pe.pdb_signature != 0 && !memcmp(img->pe.pdb_guid, zero, sizeof(zero)));
 }
 
-size_t info_tls_callback_count(const struct kin_image *img)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < img->entry_count; i++) {
-        n += img->entries[i].kind == KIN_ENTRY_TLS_CALLBACK;
-    }
-    return n;
-}
-
 void info_utc(uint32_t t, char out[32])
 {
     time_t tt = (time_t)t;

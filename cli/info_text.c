@@ -107,8 +107,8 @@ static void pe_facts(FILE *f, const struct kin_image *img)
     label(f, "checksum");
     fprintf(f, "0x%08" PRIx32 "\n", pe->checksum);
     label(f, "counts");
-    fprintf(f, "%zu relocations, %zu pdata entries, %zu TLS callbacks\n", pe->reloc_count,
-            pe->pdata_count, info_tls_callback_count(img));
+    fprintf(f, "%zu relocations, %zu pdata entries, %" PRIu32 " TLS callbacks\n", pe->reloc_count,
+            pe->pdata_count, pe->tls_callback_count);
     label(f, "signature");
     if (pe->security_size) {
         fprintf(f, "present at 0x%" PRIx64 ", %" PRIu64 " bytes\n", pe->security_offset,

@@ -298,6 +298,7 @@ static void make_pe(struct kin_image *img)
     img->pe.pdb_age = 3;
     img->pe.reloc_count = 42;
     img->pe.pdata_count = 9;
+    img->pe.tls_callback_count = 1;
     img->pe.resources = pe_res;
     img->pe.resource_count = 4;
     img->pe.security_offset = 0x2300;
