@@ -109,7 +109,7 @@ enum kin_arch {
 #define KIN_SEC_ALLOC 0x10u /* occupies memory at run time */
 
 struct kin_section {
-    const char *name;   /* borrowed, escaped-safe NUL-terminated copy of the raw name */
+    const char *name;   /* borrowed; NUL-terminated raw name (ELF: may point into the sample) */
     uint64_t va;        /* virtual address (PE: image base + RVA; ELF: sh_addr) */
     uint64_t vsize;     /* size in memory, bytes */
     uint64_t offset;    /* file offset of the raw data */

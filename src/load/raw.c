@@ -27,7 +27,7 @@ kin_status kin__raw_load(struct load_ctx *c)
     uint64_t limit = c->opt->arch == KIN_ARCH_X86 ? (uint64_t)1 << 32 : UINT64_MAX;
     uint64_t base = c->opt->base;
     uint64_t size = c->file.n;
-    if (base > limit) {
+    if (c->opt->arch == KIN_ARCH_X86 && base > UINT32_MAX) {
         LOAD_ANOMALY(c, "raw.base.above_4g", 0,
                      "base 0x%llx is above the 4 GiB address space of x86 code",
                      (unsigned long long)base);

@@ -39,7 +39,11 @@ static int find_table(struct elf_ctx *e, struct dyn_scan *d)
         if (g->type != ELF_PT_DYNAMIC) {
             continue;
         }
-        if (!kin__span_tail(e->file, g->offset, &d->table) || g->filesz == 0) {
+        if (g->filesz == 0) {
+            LOAD_ANOMALY(e->c, "elf.dynamic.empty", g->offset, "PT_DYNAMIC has no file bytes");
+            break;
+        }
+        if (!kin__span_tail(e->file, g->offset, &d->table)) {
             LOAD_ANOMALY(e->c, "elf.dynamic.past_eof", g->offset,
                          "PT_DYNAMIC at 0x%llx lies outside the file",
                          (unsigned long long)g->offset);
@@ -176,7 +180,7 @@ kin_status kin__elf_dynamic(struct elf_ctx *e)
         e->c->img->elf.soname = name;
     }
     struct needed_vec needed = {NULL, 0, 0, 0};
-    for (size_t i = 0; i < d.count; i++) {
+    for (size_t i = 0; i < d.count && !needed.capped; i++) {
         struct span r;
         (void)kin__span_sub(d.table, (uint64_t)i * stride, stride, &r);
         if (elf_rdaddr(e, r, 0) != ELF_DT_NEEDED) {

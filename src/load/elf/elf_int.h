@@ -102,7 +102,7 @@ struct elf_strtab {
     int ready;         /* 1 once initialised */
     int reported;      /* 1 once an out-of-range index was reported */
     int long_reported; /* 1 once a name over KIN_MAX_STRING_LEN was reported */
-    uint64_t memo_idx; /* the last index that needed a copy, and that copy */
+    uint64_t memo_idx; /* the last index looked up, and its name */
     const char *memo;
 };
 

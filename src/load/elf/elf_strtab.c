@@ -55,14 +55,17 @@ kin__elf_strtab_get(struct elf_ctx *e, struct elf_strtab *t, uint64_t idx, const
         }
         return KIN_OK;
     }
+    /* Tables are often read in runs of the same index (hostile ones always can be). */
+    if (t->memo && t->memo_idx == idx) {
+        *out = t->memo;
+        return KIN_OK;
+    }
     int terminated;
     size_t len = kin__span_strnlen(t->s, idx, KIN_MAX_STRING_LEN + 1, &terminated);
     if (terminated) {
         /* len <= KIN_MAX_STRING_LEN here: the NUL was found within the scanned bytes. */
-        *out = (const char *)t->s.p + idx;
-        return KIN_OK;
-    }
-    if (t->memo && t->memo_idx == idx) {
+        t->memo_idx = idx;
+        t->memo = (const char *)t->s.p + idx;
         *out = t->memo;
         return KIN_OK;
     }
