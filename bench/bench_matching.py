@@ -162,6 +162,7 @@ def run_task(name, builds, meta, npairs, nqueries, pool):
     pos_s, neg_s = [], []
     exact_pos = exact_neg = 0
     per_pkg = collections.defaultdict(lambda: ([], []))
+    per_sub = collections.defaultdict(lambda: ([], []))
     keys_of = {}
     for a, b, ident in positives:
         keys = keys_of.get(b)
@@ -180,6 +181,9 @@ def run_task(name, builds, meta, npairs, nqueries, pool):
         exact_neg += fa[0] is not None and fa[0] == fo[0]
         per_pkg[ident[0]][0].append(s)
         per_pkg[ident[0]][1].append(t)
+        sub = ' vs '.join(sorted((meta[a][vary], meta[b][vary])))
+        per_sub[sub][0].append(s)
+        per_sub[sub][1].append(t)
     # Ranking: one true match among `pool` functions of the other binary.
     qrng = random.Random('%d-%s-rank' % (SEED, name))
     queries = positives[:nqueries]
@@ -214,6 +218,7 @@ def run_task(name, builds, meta, npairs, nqueries, pool):
         'queries': n, 'short_pools': short, 'recall1': r1 / n if n else float('nan'),
         'mrr10': mrr / n if n else float('nan'),
         'per_pkg': {p: (len(v[0]), auc(v[0], v[1])) for p, v in sorted(per_pkg.items())},
+        'per_sub': {p: (len(v[0]), auc(v[0], v[1])) for p, v in sorted(per_sub.items())},
     }
 
 
@@ -299,6 +304,12 @@ def report(results, excl, an, args, nbuilds):
                 else:
                     cells.append('-')
             lines.append('| %s | %s |' % (r['task'], ' | '.join(cells)))
+    lines.append('')
+    lines.append('AUC per pair of the varied setting:')
+    lines.append('')
+    for r in results:
+        lines.append('- %s: %s' % (r['task'], ', '.join(
+            '%s %.3f (%d)' % (k, a, n) for k, (n, a) in r['per_sub'].items())))
     return '\n'.join(lines)
 
 
