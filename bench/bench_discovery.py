@@ -46,11 +46,15 @@ def score(truth_starts, dontcare, ignore_ranges, truth_extent, pred):
     fns = [va for va in truth_starts if va not in scored_pred]
     # Classify misses.
     pvas = sorted(pstarts)
+    reach = []  # reach[i]: the furthest end of the found functions starting at or before pvas[i]
+    for va in pvas:
+        end = va + max(1, pstarts[va].get('size', 0) or 0)
+        reach.append(max(end, reach[-1]) if reach else end)
     cls = collections.Counter()
     for va in fns:
         row = truth_starts[va]
         i = bisect.bisect_right(pvas, va) - 1
-        inside = i >= 0 and va < pvas[i] + max(1, pstarts[pvas[i]].get('size', 0))
+        inside = i >= 0 and va < reach[i]
         where = 'inside' if inside else 'uncovered'
         cls['fn_' + where] += 1
         cls['fn_' + row.get('kind', 'func')] += 1

@@ -24,6 +24,7 @@ if ! "$KIN" --help 2>/dev/null | grep -q '^  funcs '; then
   exit 0
 fi
 
+$PY bench/test_scorers.py || exit 1
 doc_args=()
 [ "${UPDATE_DOCS:-0}" = 1 ] && doc_args=(--md docs/BENCHMARKS.md)
 
