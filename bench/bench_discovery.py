@@ -169,7 +169,9 @@ def main():
             mrows = [dict(zip(header, l.rstrip('\n').split('\t'))) for l in fh]
         n = 0
         for m in mrows:
-            if m.get('dup_of') or m.get('arch') != 'x64' or 'msvc' not in m.get('toolchain', '').lower():
+            # MSVC-linked (link.exe: C/C++ with cl, Rust msvc target) x64 files, each distinct file once.
+            if m.get('dup_of', '-') not in ('', '-') or m.get('arch') != 'x64' or \
+                    'link.exe' not in m.get('toolchain', '').lower():
                 continue
             path = m['path'] if os.path.isabs(m['path']) else os.path.join(args.corpus, m['path'])
             if not flt.search(path) or not os.path.exists(path):
