@@ -155,7 +155,7 @@ configure_tree() {
     mkdir -p "$dir"
     log "configure $1-$2 for $3"
     (cd "$dir" && $NICE "$src/configure" --host="$TRIPLE" CC="$CC" --disable-nls --disable-shared \
-      --enable-static --disable-threads >configure.log 2>&1) || {
+      --enable-static --disable-threads --disable-assembler >configure.log 2>&1) || {
       log "configure failed: $dir/configure.log"
       return 1
     }
