@@ -16,6 +16,7 @@
 #               lz4:trixie": other upstream versions for the cross-version task, built only with
 #   XTOOLCHAINS pe-gcc-x64 elf-gcc-x64 and XOPTS O0 O2
 #   JOBS        2 (parallel compiles; this machine is shared)
+#   REGEN_TRUTH 1: only rewrite every indexed binary's functions.tsv (after a gt_functions.py change)
 # Sources come from Debian through a private apt configuration in OUT_DIR/apt (deb-src for bullseye,
 # bookworm and trixie): the system's apt sources are never touched. Finished builds are skipped, so
 # the script can be re-run to resume or extend. Needs: apt-get, dpkg-source, mingw-w64, clang,
@@ -43,6 +44,16 @@ OUT=$(cd "$OUT" && pwd)
 INDEX="$OUT/binaries.tsv"
 [ -s "$INDEX" ] || printf 'tag\tpackage\tprogram\tversion\tsuite\tformat\tarch\tcompiler\topt\tbinary\tstripped\tfunctions\tproject_funcs\tlibrary_funcs\tcompile_s\tcommand\n' >"$INDEX"
 log() { printf '[gt %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+if [ "${REGEN_TRUTH:-0}" = 1 ]; then
+  tail -n +2 "$INDEX" | while IFS=$'\t' read -r tag _ _ _ _ fmt arch _ _ bin _ gt _; do
+    prefix=""
+    [ "$fmt" = pe ] && { [ "$arch" = x64 ] && prefix=x86_64-w64-mingw32- || prefix=i686-w64-mingw32-; }
+    counts=$(/usr/bin/python3 "$HERE/gt_functions.py" "$OUT/$bin" "$OUT/bin/$tag.map" "$OUT/obj/$tag" "$OUT/$gt" "$prefix")
+    log "truth $tag: $counts"
+  done
+  exit 0
+fi
 
 # --- 1. Sources: a private apt configuration with deb-src entries only. -------------------------
 cat >"$OUT/apt/etc/sources.list" <<'EOF'
@@ -137,6 +148,7 @@ build() {
   "${PREFIX}strip" -o "$stripped" "$bin"
   local counts
   counts=$(/usr/bin/python3 "$HERE/gt_functions.py" "$bin" "$OUT/bin/$tag.map" "$od" "$gt" "$PREFIX")
+  [ "$(cut -f3 <<<"$counts")" = 0 ] || log "$tag: $(cut -f3 <<<"$counts") starts from DWARF only"
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.1f\t%s\n' "$tag" "$pkg" "$prog" "$ver" \
     "$suite" "$FMT" "$ARCH" "$CCNAME" "$opt" "bin/$tag$EXT" "bin/$tag.stripped$EXT" "bin/$tag.functions.tsv" \
     "$(cut -f1 <<<"$counts")" "$(cut -f2 <<<"$counts")" "$(echo "$t1 - $t0" | bc)" \

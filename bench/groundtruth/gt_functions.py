@@ -13,7 +13,7 @@ origin: object file base name; kind: func | fragment (gcc .cold/.part split-off 
 not a call) | thunk (PE import stub jmp [IAT]) | ignore (a range where predictions are not scored,
 e.g. ELF .plt: the row's address and size give the range).
 Usage: gt_functions.py BINARY MAP PROJECT_OBJ_DIR OUT_TSV [TOOL_PREFIX]
-Prints "project_funcs<TAB>library_funcs" on stdout.
+Prints "project_funcs<TAB>library_funcs<TAB>starts_added_from_DWARF" on stdout.
 """
 import bisect
 import os
@@ -142,6 +142,54 @@ def elf_symbols(binary):
     return syms, secs, ignore
 
 
+def dwarf_functions(binary, prefix):
+    """{low_pc: name} of the DWARF subprograms with code (level-1 DIEs with DW_AT_low_pc).
+
+    gas for x64 PE treats names starting with 'L' as local labels and drops such static functions
+    (e.g. lz4's LZ4_*) from the COFF symbol table; DWARF still lists them.
+    """
+    try:
+        text = run([prefix + 'objdump', '--dwarf=info', '--dwarf-depth=2', binary])
+    except subprocess.CalledProcessError:
+        return {}
+    names, subs = {}, []
+    cur = None
+    die_re = re.compile(r'^ <(\d+)><([0-9a-f]+)>: Abbrev Number: \d+ \((\w+)\)')
+    attr_re = re.compile(r'^\s+<[0-9a-f]+>\s+(DW_AT_\w+)\s*: (.*)$')
+    for line in text.splitlines():
+        m = die_re.match(line)
+        if m:
+            cur = {'off': int(m.group(2), 16), 'tag': m.group(3), 'depth': int(m.group(1))}
+            if cur['tag'] == 'DW_TAG_subprogram' and cur['depth'] == 1:
+                subs.append(cur)
+            continue
+        if cur is None:
+            continue
+        m = attr_re.match(line)
+        if not m:
+            continue
+        at, val = m.group(1), m.group(2).strip()
+        if at == 'DW_AT_name':
+            names[cur['off']] = val.rsplit(': ', 1)[-1].strip()
+        elif at == 'DW_AT_low_pc':
+            cur['low'] = int(val.split()[-1], 16)
+        elif at in ('DW_AT_abstract_origin', 'DW_AT_specification'):
+            mm = re.search(r'<0x([0-9a-f]+)>', val)
+            if mm:
+                cur['origin'] = int(mm.group(1), 16)
+    out = {}
+    for d in subs:
+        if not d.get('low'):
+            continue
+        name = names.get(d['off'])
+        seen = set()
+        while name is None and d.get('origin') is not None and d['origin'] not in seen:
+            seen.add(d['origin'])
+            name = names.get(d['origin'])
+        out[d['low']] = name or 'sub_%x' % d['low']
+    return out
+
+
 def clean_pe_name(name, i686):
     if i686 and name.startswith('_'):
         name = name[1:]
@@ -180,6 +228,13 @@ def main():
             if va in rows:
                 continue
             rows[va] = [va, 0, clean_pe_name(name, i686), None, 'func']
+    # Functions DWARF knows but the symbol table lost (see dwarf_functions) are added by name.
+    code_ranges = [(c[0], c[1]) for c in code]
+    dwarf_added = 0
+    for va, name in dwarf_functions(binary, prefix).items():
+        if va not in rows and any(lo <= va < hi for lo, hi in code_ranges):
+            rows[va] = [va, 0, name, None, 'func']
+            dwarf_added += 1
     # COFF has no symbol sizes (and some ELF assembly symbols have none): such a function runs to the
     # next start or the end of its input section.
     vas = sorted(rows)
@@ -215,7 +270,7 @@ def main():
         for va, size, name, ko, obj, kind in out:
             o.write('0x%x\t%d\t%s\t%s\t%s\t%s\n' % (va, size, name, ko, obj, kind))
     proj = sum(1 for r in out if r[3] == 'project' and r[5] != 'ignore')
-    print('%d\t%d' % (proj, sum(1 for r in out if r[5] != 'ignore') - proj))
+    print('%d\t%d\t%d' % (proj, sum(1 for r in out if r[5] != 'ignore') - proj, dwarf_added))
 
 
 if __name__ == '__main__':
