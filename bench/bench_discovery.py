@@ -124,7 +124,8 @@ def main():
     ap.add_argument('--filter', default='', help='regex on binary tags')
     ap.add_argument('--no-pdata-runs', action='store_true', help='skip the --no-pdata pass on x64 PE')
     ap.add_argument('--skip-corpus', action='store_true')
-    ap.add_argument('--md', help='Markdown file whose "discovery" section is rewritten')
+    ap.add_argument('--md', help='Markdown file whose section (--section) is rewritten')
+    ap.add_argument('--section', default='discovery', help='marker name of the Markdown section')
     ap.add_argument('--tsv', help='per-binary results (default GT/results/discovery.tsv)')
     ap.add_argument('--details', type=int, default=0, help='print up to N missed/false starts per binary')
     args = ap.parse_args()
@@ -212,8 +213,8 @@ def main():
     for e in an.errors:
         kinbench.log('analyser error: ' + e)
     if args.md:
-        kinbench.replace_section(args.md, 'discovery', md)
-        kinbench.log('bench_discovery: wrote section "discovery" of %s' % args.md)
+        kinbench.replace_section(args.md, args.section, md)
+        kinbench.log('bench_discovery: wrote section "%s" of %s' % (args.section, args.md))
 
 
 def agg(rs):
@@ -232,7 +233,7 @@ def agg(rs):
 def report(results, an, args, corpus_note, tsv):
     lines = []
     cmdline = 'bench/bench_discovery.py ' + ' '.join(
-        shlex.quote(a) for a in sys.argv[1:] if not a.startswith('--md') and a != args.md)
+        shlex.quote(a) for a in sys.argv[1:] if a not in ('--md', '--section', args.md, args.section))
     lines.append('Command: `%s` (analyser `%s`, %d runs).' % (cmdline.strip(), an.describe(), len(results)))
     lines.append('')
     lines.append('| set | mode | binaries | true starts | TP | FP | FN | precision | recall | F1 (micro) '
@@ -247,14 +248,16 @@ def report(results, an, args, corpus_note, tsv):
             st, mode, a['n'], a['gt'], a['tp'], a['fp'], a['fn'], fmt_pct(a['p']), fmt_pct(a['r']),
             fmt_pct(a['f']), fmt_pct(a['mean_f1']), fmt_pct(a['min_f1'])))
     lines.append('')
-    lines.append('By toolchain and optimisation level (compiled ground truth; F1 micro, default mode / '
-                 'no-pdata where run):')
-    lines.append('')
     gt = [s for s in results if s['set'] == 'gt']
+    if gt:
+        lines.append('By toolchain and optimisation level (compiled ground truth; F1 micro, default mode / '
+                     'no-pdata where run):')
+        lines.append('')
     tcs = sorted(set(s['group'] for s in gt))
     opts = sorted(set(s['opt'] for s in gt))
-    lines.append('| toolchain | ' + ' | '.join(opts) + ' | all |')
-    lines.append('|---|' + '---:|' * (len(opts) + 1))
+    if gt:
+        lines.append('| toolchain | ' + ' | '.join(opts) + ' | all |')
+        lines.append('|---|' + '---:|' * (len(opts) + 1))
     for tc in tcs:
         cells = []
         for o in opts + [None]:
@@ -267,6 +270,19 @@ def report(results, an, args, corpus_note, tsv):
             cells.append(c)
         lines.append('| %s | %s |' % (tc, ' | '.join(cells)))
     lines.append('')
+    if gt:
+        lines.append('By package (F1 micro over all its binaries, default / no-pdata):')
+        lines.append('')
+        lines.append('| package | binaries | F1 default | F1 no-pdata | precision | recall |')
+        lines.append('|---|---:|---:|---:|---:|---:|')
+        for pkg in sorted(set(s['package'] for s in gt)):
+            d = [s for s in gt if s['package'] == pkg and s['mode'] == 'default']
+            n = [s for s in gt if s['package'] == pkg and s['mode'] == 'no-pdata']
+            ad = agg(d)
+            lines.append('| %s | %d | %s | %s | %s | %s |' % (
+                pkg, len(d), fmt_pct(ad['f']), fmt_pct(agg(n)['f']) if n else '-', fmt_pct(ad['p']),
+                fmt_pct(ad['r'])))
+        lines.append('')
     a = agg(results)
     c = a['cls']
     lines.append('Misses (all runs): %d missed starts, %d inside a found function (merged), %d in code '

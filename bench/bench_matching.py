@@ -234,7 +234,8 @@ def main():
     ap.add_argument('--pool', type=int, default=100, help='negatives per ranking query')
     ap.add_argument('--min-blocks', type=int, default=5)
     ap.add_argument('--tasks', default=','.join(TASKS))
-    ap.add_argument('--md', help='Markdown file whose "matching" section is rewritten')
+    ap.add_argument('--md', help='Markdown file whose section (--section) is rewritten')
+    ap.add_argument('--section', default='matching', help='marker name of the Markdown section')
     args = ap.parse_args()
 
     cmd = shlex.split(args.analyser) if args.analyser else [os.path.abspath(args.kin)]
@@ -259,14 +260,14 @@ def main():
     md = report(results, excl, an, args, len(builds))
     print(md)
     if args.md:
-        kinbench.replace_section(args.md, 'matching', md)
-        kinbench.log('bench_matching: wrote section "matching" of %s' % args.md)
+        kinbench.replace_section(args.md, args.section, md)
+        kinbench.log('bench_matching: wrote section "%s" of %s' % (args.section, args.md))
 
 
 def report(results, excl, an, args, nbuilds):
     lines = []
     cmdline = 'bench/bench_matching.py ' + ' '.join(
-        shlex.quote(a) for a in sys.argv[1:] if not a.startswith('--md') and a != args.md)
+        shlex.quote(a) for a in sys.argv[1:] if a not in ('--md', '--section', args.md, args.section))
     lines.append('Command: `%s` (analyser `%s`, %d binaries, seed %d).' % (
         cmdline.strip(), an.describe(), nbuilds, SEED))
     lines.append('')

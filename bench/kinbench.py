@@ -84,7 +84,11 @@ class Analyser:
 
     def funcs(self, path, extra=()):
         """Parsed functions of path, or None when the analyser failed (recorded in errors)."""
-        name = os.path.basename(path) + ''.join('.' + a.strip('-') for a in extra) + '.jsonl'
+        # Keyed by the file's path, size and mtime (equal base names occur in many corpus folders).
+        st = os.stat(path)
+        ident = hashlib.sha256(('%s\0%d\0%d' % (os.path.abspath(path), st.st_size, st.st_mtime_ns)).encode())
+        name = '%s.%s%s.jsonl' % (os.path.basename(path), ident.hexdigest()[:12],
+                                  ''.join('.' + a.strip('-') for a in extra))
         cached = os.path.join(self.cache, name)
         if not os.path.exists(cached):
             argv = list(self.cmd) + ['funcs', path, '--json'] + list(extra)
