@@ -249,15 +249,32 @@ static void test_gen_all(void)
         CHECK_EQ_U64(kin_sample_image(s)->elf.osabi, 9); /* ELFOSABI_FREEBSD */
         kin_sample_free(s);
     }
-    /* Without section headers, the dynamic table and the note come from the segments. */
-    s = load(FIX "elf/gen_le64_noshdr.elf", KIN_OK);
-    if (s) {
+    /*
+     * Without section headers, the dynamic table and the note come from the segments and
+     * .dynsym from DT_SYMTAB, sized by DT_HASH (le64) or DT_GNU_HASH (be32).
+     */
+    static const char *const noshdr[] = {"gen_le64_noshdr.elf", "gen_be32_noshdr.elf"};
+    for (int i = 0; i < 2; i++) {
+        char path[512];
+        snprintf(path, sizeof(path), FIX "elf/%s", noshdr[i]);
+        s = load(path, KIN_OK);
+        if (!s) {
+            continue;
+        }
         const struct kin_image *img = kin_sample_image(s);
+        uint64_t base = i == 0 ? 0x400000 : 0x08048000;
         CHECK_EQ_U64(img->section_count, 0);
-        CHECK_EQ_U64(img->symbol_count, 0);
         CHECK_EQ_U64(img->elf.segment_count, 6);
+        CHECK_EQ_U64(img->big_endian, i);
         check_gen_dynamic(img);
+        CHECK_EQ_U64(img->symbol_count, 2);
+        CHECK_EQ_U64(count_source(img, KIN_SYMSRC_DYNSYM), 2);
+        const struct kin_symbol *x = symbol(img, "kin_gen_export", KIN_SYMSRC_DYNSYM);
+        CHECK(x && x->defined && x->type == KIN_SYM_FUNC && x->va == base + 0x320);
+        const struct kin_symbol *p = symbol(img, "puts", KIN_SYMSRC_DYNSYM);
+        CHECK(p && !p->defined && p->type == KIN_SYM_FUNC);
         CHECK_EQ_U64(img->anomaly_count, 0);
+        print_anomalies(path, img);
         kin_sample_free(s);
     }
 }
@@ -354,7 +371,16 @@ static void test_stripped(void)
         CHECK_EQ_U64(b->entries[0].va, a->entries[0].va);
         /* sstrip: no section headers at all; PT_DYNAMIC and PT_NOTE still give the facts. */
         CHECK_EQ_U64(c->section_count, 0);
-        CHECK_EQ_U64(c->symbol_count, 0);
+        /* .dynsym through DT_SYMTAB and DT_GNU_HASH: the same symbols, in the same order. */
+        CHECK_EQ_U64(c->symbol_count, count_source(a, KIN_SYMSRC_DYNSYM));
+        for (size_t i = 0, j = 0; i < a->symbol_count && j < c->symbol_count; i++) {
+            if (a->symbols[i].source == KIN_SYMSRC_DYNSYM) {
+                CHECK_EQ_STR(c->symbols[j].name, a->symbols[i].name);
+                CHECK_EQ_U64(c->symbols[j].va, a->symbols[i].va);
+                j++;
+            }
+        }
+        CHECK(symbol(c, "kin_fixture_lib_mul", KIN_SYMSRC_DYNSYM) != NULL);
         CHECK_EQ_U64(c->elf.segment_count, a->elf.segment_count);
         CHECK_EQ_STR(c->elf.build_id, a->elf.build_id);
         CHECK(has_needed(c, "libc.so.6") && has_needed(c, "libkinfix.so.1"));

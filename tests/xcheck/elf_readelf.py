@@ -187,6 +187,12 @@ def check_segments(path, k):
 
 def check_symbols(path, k):
     want = symbols(path)
+    if not want and "There are no sections" in readelf("-S", path):
+        # Section headers stripped: readelf cannot list .dynsym; kin reads it through DT_SYMTAB
+        # and must find what readelf lists in the same file before stripping.
+        original = re.sub(r"[._]noshdr", "", path)
+        if original != path:
+            want = [s for s in symbols(original) if s["source"] == "dynsym"]
     got = k.get("symbols", [])
     if len(want) != k["symbol_count"] or len(got) != len(want):
         fail(path, "symbol count", len(want), k["symbol_count"])

@@ -6,6 +6,7 @@
  * are offsets into the table named by DT_STRTAB, a virtual address mapped to the file through
  * PT_LOAD and bounded by DT_STRSZ; when it does not map, the .dynamic section's sh_link table is
  * used. The walk stops at DT_NULL or the table's end, so a table without DT_NULL cannot loop.
+ * Without a SHT_DYNSYM section, elf_dynsym.c reads .dynsym through DT_SYMTAB.
  *
  *   Elf32_Dyn  d_tag d_val   at 0 4 (8 bytes)      Elf64_Dyn  d_tag d_val   at 0 8 (16 bytes)
  */
@@ -16,15 +17,47 @@
 /* Where the table came from, and what its first pass found. */
 struct dyn_scan {
     struct span table;
-    uint64_t offset;    /* file offset of the table */
-    size_t section;     /* SHT_DYNAMIC section index, 0 when none */
-    size_t count;       /* entries before DT_NULL (or to the end) */
-    uint64_t strtab_va; /* DT_STRTAB, valid with have_strtab */
-    uint64_t strsz;     /* DT_STRSZ, valid with have_strsz */
-    int have_strtab, have_strsz;
-    int have_soname;
-    uint64_t soname; /* DT_SONAME name index */
+    uint64_t offset; /* file offset of the table */
+    size_t section;  /* SHT_DYNAMIC section index, 0 when none */
+    size_t count;    /* entries before DT_NULL (or to the end) */
+    struct elf_dyn_tags tags;
 };
+
+int kin__elf_dyn_slot(uint64_t tag)
+{
+    switch (tag) {
+    case ELF_DT_STRTAB:
+        return ELF_DYN_STRTAB;
+    case ELF_DT_STRSZ:
+        return ELF_DYN_STRSZ;
+    case ELF_DT_SONAME:
+        return ELF_DYN_SONAME;
+    case ELF_DT_SYMTAB:
+        return ELF_DYN_SYMTAB;
+    case ELF_DT_SYMENT:
+        return ELF_DYN_SYMENT;
+    case ELF_DT_HASH:
+        return ELF_DYN_HASH;
+    case ELF_DT_GNU_HASH:
+        return ELF_DYN_GNU_HASH;
+    case ELF_DT_RELA:
+        return ELF_DYN_RELA;
+    case ELF_DT_RELASZ:
+        return ELF_DYN_RELASZ;
+    case ELF_DT_REL:
+        return ELF_DYN_REL;
+    case ELF_DT_RELSZ:
+        return ELF_DYN_RELSZ;
+    case ELF_DT_JMPREL:
+        return ELF_DYN_JMPREL;
+    case ELF_DT_PLTRELSZ:
+        return ELF_DYN_PLTRELSZ;
+    case ELF_DT_PLTREL:
+        return ELF_DYN_PLTREL;
+    default:
+        return -1;
+    }
+}
 
 /* Finds the table: PT_DYNAMIC first, then the first SHT_DYNAMIC section. 0 when none. */
 static int find_table(struct elf_ctx *e, struct dyn_scan *d)
@@ -80,15 +113,10 @@ static void first_pass(struct elf_ctx *e, struct dyn_scan *d, uint64_t stride)
             d->count = i;
             return;
         }
-        if (tag == ELF_DT_STRTAB && !d->have_strtab) {
-            d->have_strtab = 1;
-            d->strtab_va = val;
-        } else if (tag == ELF_DT_STRSZ && !d->have_strsz) {
-            d->have_strsz = 1;
-            d->strsz = val;
-        } else if (tag == ELF_DT_SONAME && !d->have_soname) {
-            d->have_soname = 1;
-            d->soname = val;
+        int slot = kin__elf_dyn_slot(tag);
+        if (slot >= 0 && !(d->tags.have & (1u << slot))) {
+            d->tags.have |= 1u << slot;
+            d->tags.val[slot] = val;
         }
     }
     d->count = total;
@@ -102,31 +130,33 @@ static int dyn_strtab(struct elf_ctx *e, const struct dyn_scan *d, struct elf_st
 {
     uint64_t off;
     struct span b;
-    if (d->have_strtab && kin__elf_va_to_offset(e, d->strtab_va, &off) &&
+    const struct elf_dyn_tags *t = &d->tags;
+    uint64_t strsz = t->val[ELF_DYN_STRSZ];
+    if (elf_dyn_has(t, ELF_DYN_STRTAB) && kin__elf_va_to_offset(e, t->val[ELF_DYN_STRTAB], &off) &&
         kin__span_tail(e->file, off, &b)) {
-        if (!d->have_strsz) {
+        if (!elf_dyn_has(t, ELF_DYN_STRSZ)) {
             LOAD_ANOMALY(e->c, "elf.dynamic.no_strsz", d->offset,
                          "dynamic table has DT_STRTAB but no DT_STRSZ; reading to end of file");
-        } else if (b.n >= d->strsz) {
-            b.n = (size_t)d->strsz;
+        } else if (b.n >= strsz) {
+            b.n = (size_t)strsz;
         } else {
             LOAD_ANOMALY(e->c, "elf.dynamic.strtab_past_eof", off,
                          "dynamic string table at 0x%llx, %llu bytes, extends past the end of "
                          "the file",
-                         (unsigned long long)off, (unsigned long long)d->strsz);
+                         (unsigned long long)off, (unsigned long long)strsz);
         }
         kin__elf_strtab_init(e, out, b, off);
         return 1;
     }
-    if (d->have_strtab) {
+    if (elf_dyn_has(t, ELF_DYN_STRTAB)) {
         LOAD_ANOMALY(e->c, "elf.dynamic.strtab_unmapped", d->offset,
                      "DT_STRTAB 0x%llx is not inside any PT_LOAD segment's file bytes",
-                     (unsigned long long)d->strtab_va);
+                     (unsigned long long)t->val[ELF_DYN_STRTAB]);
     }
     if (d->section) {
-        struct elf_strtab *t = kin__elf_section_strtab(e, e->shdrs[d->section].link);
-        if (t) {
-            *out = *t;
+        struct elf_strtab *link = kin__elf_section_strtab(e, e->shdrs[d->section].link);
+        if (link) {
+            *out = *link;
             return 1;
         }
     }
@@ -175,8 +205,8 @@ kin_status kin__elf_dynamic(struct elf_ctx *e)
         return KIN_OK;
     }
     const char *name;
-    if (d.have_soname) {
-        KIN_TRY(kin__elf_strtab_get(e, &names, d.soname, &name));
+    if (elf_dyn_has(&d.tags, ELF_DYN_SONAME)) {
+        KIN_TRY(kin__elf_strtab_get(e, &names, d.tags.val[ELF_DYN_SONAME], &name));
         e->c->img->elf.soname = name;
     }
     struct needed_vec needed = {NULL, 0, 0, 0};
@@ -192,6 +222,9 @@ kin_status kin__elf_dynamic(struct elf_ctx *e)
         } else if (e->c->a->over_budget) {
             break;
         }
+    }
+    if (!e->have_dynsym && !e->syms_stopped) {
+        KIN_TRY(kin__elf_dynsym(e, &d.tags, d.offset, &names));
     }
     return KIN_OK;
 }

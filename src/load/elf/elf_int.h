@@ -69,11 +69,23 @@
 #define ELF_STT_FUNC          2u
 #define ELF_DT_NULL           0
 #define ELF_DT_NEEDED         1
+#define ELF_DT_PLTRELSZ       2
+#define ELF_DT_HASH           4
 #define ELF_DT_STRTAB         5
+#define ELF_DT_SYMTAB         6
+#define ELF_DT_RELA           7
+#define ELF_DT_RELASZ         8
 #define ELF_DT_STRSZ          10
+#define ELF_DT_SYMENT         11
+#define ELF_DT_REL            17
+#define ELF_DT_RELSZ          18
+#define ELF_DT_PLTREL         20
+#define ELF_DT_JMPREL         23
+#define ELF_DT_GNU_HASH       0x6ffffef5
 #define ELF_DT_SONAME         14
 #define ELF_NT_GNU_BUILD_ID   3u
-#define ELF_BUILD_ID_MAX_SIZE 64u /* bytes; kin_elf_info.build_id holds their hex */
+#define ELF_MAX_SYMENT        256u /* a larger DT_SYMENT is hostile */
+#define ELF_BUILD_ID_MAX_SIZE 64u  /* bytes; kin_elf_info.build_id holds their hex */
 
 /* One section header, decoded into host order and widened to 64 bits. */
 struct elf_shdr {
@@ -130,6 +142,8 @@ struct elf_ctx {
     uint64_t *seg_aligns; /* p_align of each segment (kin_segment does not carry it) */
     size_t seg_count;
 
+    int have_dynsym;       /* a SHT_DYNSYM section was read */
+    int syms_stopped;      /* the symbol cap or the memory budget was reached */
     uint64_t entropy_left; /* bytes of section entropy still allowed (KIN_ENTROPY_WORK_FACTOR) */
     size_t notes_left;     /* notes still allowed (KIN_MAX_NOTES) */
 };
@@ -237,8 +251,50 @@ kin__elf_strtab_get(struct elf_ctx *e, struct elf_strtab *t, uint64_t idx, const
 
 /* elf_symbols.c: .symtab and .dynsym. */
 kin_status kin__elf_symbols(struct elf_ctx *e);
+/* Appends the symbols of a table (entry 0 skipped) of stride-byte entries named from names. */
+kin_status kin__elf_read_syms(struct elf_ctx *e,
+                              struct span bytes,
+                              uint64_t stride,
+                              struct elf_strtab *names,
+                              uint8_t source);
+/* The dynamic tags the loader uses: the first value of each, by slot. */
+enum elf_dyn_slot {
+    ELF_DYN_STRTAB,
+    ELF_DYN_STRSZ,
+    ELF_DYN_SONAME,
+    ELF_DYN_SYMTAB,
+    ELF_DYN_SYMENT,
+    ELF_DYN_HASH,
+    ELF_DYN_GNU_HASH,
+    ELF_DYN_RELA,
+    ELF_DYN_RELASZ,
+    ELF_DYN_REL,
+    ELF_DYN_RELSZ,
+    ELF_DYN_JMPREL,
+    ELF_DYN_PLTRELSZ,
+    ELF_DYN_PLTREL,
+    ELF_DYN_SLOTS
+};
+
+struct elf_dyn_tags {
+    uint64_t val[ELF_DYN_SLOTS];
+    uint32_t have; /* bit per slot */
+};
+
+static inline int elf_dyn_has(const struct elf_dyn_tags *t, enum elf_dyn_slot slot)
+{
+    return (t->have >> slot) & 1u;
+}
+
 /* elf_dynamic.c: DT_NEEDED and DT_SONAME. */
 kin_status kin__elf_dynamic(struct elf_ctx *e);
+/* The slot of a dynamic tag, or -1 when the loader does not use it. */
+int kin__elf_dyn_slot(uint64_t tag);
+/* elf_dynsym.c: .dynsym through DT_SYMTAB when no SHT_DYNSYM section was read. */
+kin_status kin__elf_dynsym(struct elf_ctx *e,
+                           const struct elf_dyn_tags *tags,
+                           uint64_t dyn_offset,
+                           struct elf_strtab *names);
 /* elf_notes.c: NT_GNU_BUILD_ID from PT_NOTE segments and SHT_NOTE sections. */
 kin_status kin__elf_notes(struct elf_ctx *e);
 

@@ -2,11 +2,12 @@
  * elf_symbols.c: symbols of SHT_SYMTAB (.symtab) and SHT_DYNSYM (.dynsym) sections (gABI 4.1
  * "Symbol Table"), with names from the string table named by sh_link.
  *
- * Entry 0 of each table is the reserved null symbol and is skipped. The number of entries is the
- * section's bytes in the file divided by the entry size, and the total over all tables is capped
- * by KIN_MAX_SYMBOLS; each name costs at most KIN_MAX_STRING_LEN bytes of scanning, so a hostile
- * table costs work linear in the file. A symbol is defined when st_shndx is not SHN_UNDEF
- * (SHN_XINDEX and the other reserved indices count as defined).
+ * When section headers are stripped, elf_dynamic.c finds .dynsym through DT_SYMTAB and reads it
+ * with kin__elf_read_syms(). Entry 0 of each table is the reserved null symbol and is skipped. The
+ * number of entries is the section's bytes in the file divided by the entry size, and the total
+ * over all tables is capped by KIN_MAX_SYMBOLS; each name costs at most KIN_MAX_STRING_LEN bytes of
+ * scanning, so a hostile table costs work linear in the file. A symbol is defined when st_shndx is
+ * not SHN_UNDEF (SHN_XINDEX and the other reserved indices count as defined).
  *
  * ELF imports: kin publishes none. An undefined .dynsym function is the ELF counterpart of an
  * import, but ELF does not bind it to a library, and its call slot comes from PLT relocations;
@@ -49,27 +50,13 @@ static struct elf_strtab *link_strtab(struct elf_ctx *e, const struct elf_shdr *
     return t;
 }
 
-/* Reads one symbol table; *stop is set when the cap or the memory budget is reached. */
-static kin_status read_table(struct elf_ctx *e, size_t idx, int *stop)
+kin_status kin__elf_read_syms(
+    struct elf_ctx *e, struct span bytes, uint64_t stride, struct elf_strtab *names, uint8_t source)
 {
     struct load_ctx *c = e->c;
-    const struct elf_shdr *sh = &e->shdrs[idx];
     const uint64_t need = e->is64 ? ELF_SYM64 : ELF_SYM32;
-    uint64_t stride = sh->entsize;
-    if (stride < need) {
-        LOAD_ANOMALY(c, "elf.symtab.bad_entsize", sh->hdr_offset,
-                     "symbol table sh_entsize %llu is smaller than %u; using %u",
-                     (unsigned long long)sh->entsize, (unsigned)need, (unsigned)need);
-        stride = need;
-    }
-    struct span bytes;
-    if (!kin__elf_section_bytes(e, idx, &bytes)) {
-        return KIN_OK;
-    }
-    struct elf_strtab *names = link_strtab(e, sh);
-    uint8_t source = sh->type == ELF_SHT_DYNSYM ? KIN_SYMSRC_DYNSYM : KIN_SYMSRC_SYMTAB;
     uint64_t count = bytes.n / stride;
-    for (uint64_t j = 1; j < count; j++) {
+    for (uint64_t j = 1; j < count && !e->syms_stopped; j++) {
         struct span r;
         (void)kin__span_sub(bytes, j * stride, need, &r); /* j < count: it fits */
         uint32_t name_idx = elf_rd32(e, r, 0);
@@ -91,13 +78,13 @@ static kin_status read_table(struct elf_ctx *e, size_t idx, int *stop)
         if (names) {
             KIN_TRY(kin__elf_strtab_get(e, names, name_idx, &name));
             if (!name && c->a->over_budget) {
-                *stop = 1;
+                e->syms_stopped = 1;
                 return KIN_OK;
             }
         }
         struct kin_symbol *sym = kin__load_add_symbol(c);
         if (!sym) {
-            *stop = 1;
+            e->syms_stopped = 1;
             return c->v.symbols_count > KIN_MAX_SYMBOLS ? KIN_OK : elf_alloc_failed(e);
         }
         sym->name = name ? name : "";
@@ -111,13 +98,36 @@ static kin_status read_table(struct elf_ctx *e, size_t idx, int *stop)
     return KIN_OK;
 }
 
+/* Reads the symbol table of section idx. */
+static kin_status read_table(struct elf_ctx *e, size_t idx)
+{
+    const struct elf_shdr *sh = &e->shdrs[idx];
+    const uint64_t need = e->is64 ? ELF_SYM64 : ELF_SYM32;
+    uint64_t stride = sh->entsize;
+    if (stride < need) {
+        LOAD_ANOMALY(e->c, "elf.symtab.bad_entsize", sh->hdr_offset,
+                     "symbol table sh_entsize %llu is smaller than %u; using %u",
+                     (unsigned long long)sh->entsize, (unsigned)need, (unsigned)need);
+        stride = need;
+    }
+    struct span bytes;
+    if (!kin__elf_section_bytes(e, idx, &bytes)) {
+        return KIN_OK;
+    }
+    struct elf_strtab *names = link_strtab(e, sh);
+    if (sh->type == ELF_SHT_DYNSYM) {
+        e->have_dynsym = 1;
+    }
+    return kin__elf_read_syms(e, bytes, stride, names,
+                              sh->type == ELF_SHT_DYNSYM ? KIN_SYMSRC_DYNSYM : KIN_SYMSRC_SYMTAB);
+}
+
 kin_status kin__elf_symbols(struct elf_ctx *e)
 {
-    int stop = 0;
-    for (size_t i = 1; i < e->shdr_count && !stop; i++) {
+    for (size_t i = 1; i < e->shdr_count && !e->syms_stopped; i++) {
         uint32_t t = e->shdrs[i].type;
         if (t == ELF_SHT_SYMTAB || t == ELF_SHT_DYNSYM) {
-            KIN_TRY(read_table(e, i, &stop));
+            KIN_TRY(read_table(e, i));
         }
     }
     return KIN_OK;
