@@ -40,5 +40,6 @@ echo "\$ kin info --json prebuilds/linux-x64/node.napi.node | jq '{format, arch,
     cat
   fi || rc=$?
 echo
-echo "(preview: function signatures are issue #3, attribution issue #4; see README.md)"
+echo "(preview: \`kin funcs\` and \`kin diff\` (issue #3) compare functions today; attribution"
+echo " against an index of known families and actors is issue #4; see README.md)"
 exit $rc

@@ -11,6 +11,7 @@
 #include "check.h"
 #include "info.h"
 #include "kin.h"
+#include "walk.h"
 
 /* ---- A minimal JSON validator: RFC 8259 grammar, UTF-8 checked, top-level keys recorded. ---- */
 
@@ -537,6 +538,73 @@ static void test_elf_text(void)
     free(s);
 }
 
+/* ---- Every fixture and fuzz seed, loaded for real and rendered both ways. ---- */
+
+struct corpus_run {
+    size_t loaded;
+    size_t files;
+};
+
+static int render_file(const char *path, int named, void *ctx)
+{
+    struct corpus_run *r = ctx;
+    struct kin_sample *s = NULL;
+    struct jv v;
+    (void)named;
+    r->files++;
+    kin_status st = kin_sample_open(path, NULL, &s);
+    if (st != KIN_OK) {
+        kin_sample_free(s);
+        return 0;
+    }
+    r->loaded++;
+    const struct kin_image *img = kin_sample_image(s);
+    for (int symbols = 0; symbols <= 1; symbols++) {
+        char *buf = NULL;
+        size_t size = 0;
+        struct info_opts o = {symbols};
+        FILE *f = open_memstream(&buf, &size);
+        CHECK(f != NULL);
+        if (!f) {
+            break;
+        }
+        info_print_json(f, path, img, &o);
+        fclose(f);
+        if (!json_line_ok(buf, &v)) {
+            fprintf(stderr, "invalid JSON for %s\n", path);
+            check_failures++;
+        } else {
+            check_keys(&v, symbols);
+        }
+        free(buf);
+        f = open_memstream(&buf, &size);
+        CHECK(f != NULL);
+        if (!f) {
+            break;
+        }
+        info_print_text(f, path, img, &o);
+        fclose(f);
+        check_terminal_safe(buf);
+        free(buf);
+    }
+    kin_sample_free(s);
+    return 0;
+}
+
+static void test_rendered_corpus(void)
+{
+    struct corpus_run r = {0, 0};
+    struct walk w;
+    walk_init(&w, 1, render_file, &r);
+    CHECK(walk_path(&w, KIN_FIXTURE_DIR) == 0);
+    CHECK(walk_path(&w, KIN_SOURCE_DIR "/fuzz/corpus") == 0);
+    CHECK(walk_path(&w, KIN_TEST_DATA_DIR) == 0);
+    walk_release(&w);
+    /* The fixtures hold dozens of PE and ELF files: most of them must load. */
+    CHECK(r.loaded >= 40);
+    CHECK(r.files >= r.loaded);
+}
+
 /* ---- The binary itself: exit codes and one-line errors. ---- */
 
 static char tmp[64];
@@ -683,6 +751,7 @@ int main(void)
     test_elf_json();
     test_pe_text();
     test_elf_text();
+    test_rendered_corpus();
 
     snprintf(tmp, sizeof(tmp), "/tmp/kin-info-XXXXXX");
     if (!mkdtemp(tmp)) {
