@@ -20,5 +20,12 @@ int cmd_info(int argc, char **argv);
 int cmd_iocs(int argc, char **argv);
 int cmd_funcs(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_add(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_ls(int argc, char **argv);
+int cmd_families(int argc, char **argv);
+int cmd_actors(int argc, char **argv);
+int cmd_rm(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
 
 #endif

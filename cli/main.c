@@ -17,6 +17,13 @@ static const struct command commands[] = {
     {"iocs", cmd_iocs, "find and validate indicators: URLs, domains, IPs, crypto addresses, paths"},
     {"funcs", cmd_funcs, "list functions with their exact and fuzzy signatures"},
     {"diff", cmd_diff, "functions two binaries share, exact and fuzzy"},
+    {"add", cmd_add, "add files to the index, labelled with family, actor and version"},
+    {"import", cmd_import, "add the files of a corpus manifest (TSV) to the index"},
+    {"ls", cmd_ls, "list the indexed samples"},
+    {"families", cmd_families, "list the families of the index"},
+    {"actors", cmd_actors, "list the actors of the index"},
+    {"rm", cmd_rm, "remove samples or families from the index"},
+    {"stats", cmd_stats, "counts and size of the index"},
 };
 
 static void usage(FILE *f)

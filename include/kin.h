@@ -509,6 +509,183 @@ KIN_API const char *kin_ioc_validity_name(uint32_t validity);
 /** "ascii" or "utf16le". Never NULL. */
 KIN_API const char *kin_ioc_encoding_name(uint32_t encoding);
 
+/* ---------------------------------------------------------------------------------------------
+ * Index (issue #4). A labelled collection of samples and the signatures of their functions, in
+ * one SQLite file (WAL mode: readers run while one writer adds). Actors own families; families
+ * (malware, tool or library) own samples. Frequency statistics say how many samples and
+ * families hold each hash, so rare code can weigh more than common code. An index holds one
+ * signature scheme: adding with another is refused (KIN_SCHEMA) rather than mixing hashes.
+ *
+ * Objects: one struct kin_index is used by one thread at a time; open one per thread or process.
+ * Failures leave a message in kin_index_errmsg(). Strings handed to callbacks are borrowed and
+ * valid only during the call.
+ */
+struct kin_index;
+
+#define KIN_INDEX_READONLY 0x1u /* never write (the file may be read-only) */
+#define KIN_INDEX_CREATE   0x2u /* create the file and its schema when missing */
+
+/**
+ * Opens the index at path (":memory:" for a private in-memory index). A new or older-schema
+ * index opened for writing is created or migrated; nothing else is ever written on open.
+ * Returns KIN_OK; KIN_NOMEM; KIN_INVALID (bad argument); KIN_IO (missing file without
+ * KIN_INDEX_CREATE, or unreadable); KIN_STORE (not an SQLite database, corrupt, or an SQLite
+ * database that is not a kin index); KIN_SCHEMA (schema newer than this kin, or older and opened
+ * read-only). Except for KIN_NOMEM and KIN_INVALID, *out is set even on failure: read the reason
+ * with kin_index_errmsg(), then kin_index_close() it. The file is never modified on failure.
+ */
+KIN_API KIN_NODISCARD kin_status kin_index_open(const char *path,
+                                                uint32_t flags,
+                                                struct kin_index **out);
+/**
+ * Closes an index. A writable index first merges what is staged (kin_index_flush()); should
+ * that fail, the staged samples stay staged for the next writer. NULL is accepted.
+ */
+KIN_API void kin_index_close(struct kin_index *idx);
+/** English description of the last failure on idx ("" when none). Borrowed; never NULL. */
+KIN_API const char *kin_index_errmsg(const struct kin_index *idx);
+
+enum kin_family_kind {
+    KIN_FAMILY_MALWARE = 0,
+    KIN_FAMILY_TOOL = 1,
+    KIN_FAMILY_LIBRARY = 2, /* runtime or library reference code: never counts as evidence */
+};
+
+/** Labels of a sample being added. Zero-initialise; every string may be NULL. Borrowed. */
+struct kin_labels {
+    const char *family;  /* family name; created on first use */
+    const char *actor;   /* actor of the family; needs family; created on first use */
+    const char *version; /* version of the family this sample is */
+    const char *source;  /* where it came from (a path or URL), for the analyst */
+    uint32_t kind;       /* enum kin_family_kind, used when the family is created */
+};
+
+/**
+ * Adds a loaded sample and its functions in one transaction: either all of it is stored or
+ * nothing is. Samples are identified by sha256: when the index already holds it, nothing is
+ * written and *existed (may be NULL) is set to 1, else 0. labels may be NULL.
+ * The sample's postings are staged: matching sees them after the next merge, which happens by
+ * itself once enough is staged, on kin_index_flush() and on kin_index_close().
+ * Returns KIN_OK; KIN_NOMEM; KIN_INVALID (read-only index, actor without family, or a family
+ * already tied to another actor or kind); KIN_LIMIT (more than KIN_MAX_FUNCTIONS functions);
+ * KIN_SCHEMA (the index holds another signature scheme); KIN_STORE (database error).
+ */
+KIN_API KIN_NODISCARD kin_status kin_index_add_sample(struct kin_index *idx,
+                                                      const struct kin_sample *s,
+                                                      const struct kin_funcs *funcs,
+                                                      const struct kin_labels *labels,
+                                                      int *existed);
+/**
+ * kin_index_add_sample() for signatures computed elsewhere: img gives the sample's facts
+ * (hashes.sha256 must be 64 hex digits; format, arch, file_size and the other hashes are
+ * stored as given) and funcs[count] its functions, whose pichash and minhash are trusted to
+ * be of this kin's signature scheme. Same statuses.
+ */
+KIN_API KIN_NODISCARD kin_status kin_index_add(struct kin_index *idx,
+                                               const struct kin_image *img,
+                                               const struct kin_function *funcs,
+                                               size_t count,
+                                               const struct kin_labels *labels,
+                                               int *existed);
+/**
+ * Merges the staged postings of every added sample into the searchable postings and updates the
+ * frequency statistics, in one transaction (adding samples one by one in a B-tree keyed by hash
+ * would write a page per hash). Call after a batch of adds. KIN_OK on a read-only index.
+ */
+KIN_API KIN_NODISCARD kin_status kin_index_flush(struct kin_index *idx);
+/** Sets *found to 1 when the index holds the sample with this sha256 (lowercase hex), else 0. */
+KIN_API KIN_NODISCARD kin_status kin_index_has_sample(struct kin_index *idx,
+                                                      const char *sha256,
+                                                      int *found);
+/**
+ * Removes one sample, its functions and their postings, updating the frequency statistics, in
+ * one transaction. Returns KIN_OK, KIN_NOTFOUND, KIN_INVALID (read-only), KIN_SCHEMA (the index
+ * holds another signature scheme), KIN_NOMEM or KIN_STORE.
+ */
+KIN_API KIN_NODISCARD kin_status kin_index_remove_sample(struct kin_index *idx, const char *sha256);
+/**
+ * Removes every sample of a family (one transaction per sample), then the family. *removed
+ * (may be NULL) gets the number of samples removed. Returns KIN_NOTFOUND when no such family,
+ * else as kin_index_remove_sample().
+ */
+KIN_API KIN_NODISCARD kin_status kin_index_remove_family(struct kin_index *idx,
+                                                         const char *family,
+                                                         size_t *removed);
+
+/** One indexed sample, as listed by kin_index_samples(). Strings are "" when unknown. */
+struct kin_index_sample {
+    const char *sha256;
+    const char *family;
+    const char *actor;
+    const char *version;
+    const char *arch;
+    const char *format;
+    const char *source;
+    const char *md5, *sha1, *imphash, *rich_hash, *tlsh, *ssdeep;
+    int64_t first_seen; /* Unix time the index first added it */
+    uint32_t scheme;    /* signature scheme version */
+    uint64_t function_count;
+    uint64_t code_size; /* bytes covered by its functions */
+    uint64_t file_size;
+};
+
+struct kin_index_family {
+    const char *name;
+    const char *actor; /* "" when none */
+    const char *aliases;
+    uint32_t kind; /* enum kin_family_kind */
+    uint64_t sample_count;
+    uint64_t function_count;
+};
+
+struct kin_index_actor {
+    const char *name;
+    const char *aliases;
+    uint64_t family_count;
+    uint64_t sample_count;
+};
+
+/* Listing callbacks: return 0 to go on, non-zero to stop early (the listing returns KIN_OK). */
+typedef int (*kin_index_sample_fn)(void *ctx, const struct kin_index_sample *s);
+typedef int (*kin_index_family_fn)(void *ctx, const struct kin_index_family *f);
+typedef int (*kin_index_actor_fn)(void *ctx, const struct kin_index_actor *a);
+
+/** Lists samples ordered by family, version and sha256; family (may be NULL) filters. */
+KIN_API KIN_NODISCARD kin_status kin_index_samples(struct kin_index *idx,
+                                                   const char *family,
+                                                   kin_index_sample_fn fn,
+                                                   void *ctx);
+/** Lists families by name. */
+KIN_API KIN_NODISCARD kin_status kin_index_families(struct kin_index *idx,
+                                                    kin_index_family_fn fn,
+                                                    void *ctx);
+/** Lists actors by name. */
+KIN_API KIN_NODISCARD kin_status kin_index_actors(struct kin_index *idx,
+                                                  kin_index_actor_fn fn,
+                                                  void *ctx);
+
+struct kin_index_stats {
+    uint64_t samples;
+    uint64_t families;
+    uint64_t actors;
+    uint64_t functions;
+    uint64_t pichashes;      /* distinct position-independent hashes */
+    uint64_t band_values;    /* distinct (band, value) pairs */
+    uint64_t db_size;        /* bytes on disk, write-ahead log included (0 in memory) */
+    uint64_t staged_samples; /* added, not yet merged (invisible to matching) */
+    uint32_t schema_version; /* PRAGMA user_version */
+    uint32_t sig_scheme;     /* signature scheme of the index; 0 while it is empty */
+};
+
+/** Counts of the index. */
+KIN_API KIN_NODISCARD kin_status kin_index_stats(struct kin_index *idx,
+                                                 struct kin_index_stats *out);
+/**
+ * Recomputes the frequency statistics from the postings in one transaction (they are kept
+ * incrementally; this repairs or verifies them). Returns KIN_INVALID on a read-only index.
+ */
+KIN_API KIN_NODISCARD kin_status kin_index_refresh_stats(struct kin_index *idx);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,80 @@
+/*
+ * sqlite_int.h: private to the SQLite back end (sqlite.c, sqlite_schema.c): the connection,
+ * its cache of prepared statements, and SQLite error translation.
+ */
+#ifndef KIN_STORE_SQLITE_INT_H
+#define KIN_STORE_SQLITE_INT_H
+
+#include <sqlite3.h>
+
+#include "store.h"
+
+/* Every statement the back end runs, prepared once per connection on first use. */
+enum stmt_id {
+    ST_BEGIN,
+    ST_COMMIT,
+    ST_ROLLBACK,
+    ST_GET_META,
+    ST_SET_META,
+    ST_FIND_ACTOR,
+    ST_PUT_ACTOR,
+    ST_FIND_FAMILY,
+    ST_PUT_FAMILY,
+    ST_SET_FAMILY_ACTOR,
+    ST_DELETE_FAMILY,
+    ST_FIND_SAMPLE,
+    ST_PUT_SAMPLE,
+    ST_DELETE_FUNCTIONS,
+    ST_DELETE_SAMPLE,
+    ST_FAMILY_SAMPLES,
+    ST_PUT_FUNCTION,
+    ST_SAMPLE_FUNCTIONS,
+    ST_COUNTER_ADD,
+    ST_LIST_SAMPLES,
+    ST_LIST_FAMILIES,
+    ST_LIST_ACTORS,
+    ST_COUNT_SAMPLES,
+    ST_COUNT_FAMILIES,
+    ST_COUNT_ACTORS,
+    ST_GET_COUNTERS,
+    ST_GET_COUNTER,
+    ST_STAGE,
+    ST_UNSTAGE,
+    /* Per key kind: ST_PIC_x + STORE_BAND * KIND_STRIDE is the band version of x. */
+    ST_PIC_EXISTS_FAMILY,
+    ST_PIC_DELETE_POSTINGS,
+    ST_PIC_FREQ_SUB,
+    ST_PIC_FREQ_DELETE,
+    ST_PIC_FREQ_GET,
+    ST_PIC_POSTINGS,
+    ST_BAND_EXISTS_FAMILY,
+    ST_BAND_DELETE_POSTINGS,
+    ST_BAND_FREQ_SUB,
+    ST_BAND_FREQ_DELETE,
+    ST_BAND_FREQ_GET,
+    ST_BAND_POSTINGS,
+    ST__COUNT
+};
+
+#define KIND_STRIDE (ST_BAND_EXISTS_FAMILY - ST_PIC_EXISTS_FAMILY)
+
+struct sqlite_store {
+    struct store base; /* first: a struct store * is a struct sqlite_store * */
+    sqlite3 *db;
+    char *path; /* as opened, for the size of the file and its write-ahead log */
+    int memory; /* ":memory:" */
+    sqlite3_stmt *stmt[ST__COUNT];
+    struct store_posting *postings; /* lookup() buffer, reused */
+    size_t postings_cap;
+};
+
+/* Translates an SQLite result code into a kin status and records "what: sqlite message". */
+kin_status kin__sqlite_error(struct sqlite_store *s, int rc, const char *what);
+
+/* Checks identity and schema version, migrates when writable. Called once by the opener. */
+kin_status kin__sqlite_schema_setup(struct sqlite_store *s, int max_version);
+
+/* The back end's ops table (sqlite.c). */
+extern const struct store_ops kin__sqlite_ops;
+
+#endif /* KIN_STORE_SQLITE_INT_H */

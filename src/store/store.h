@@ -1,0 +1,249 @@
+/*
+ * store.h: the store stage's interface: a storage back end behind an ops table, and the
+ * generic operations built on it (adding and removing a sample with its postings).
+ *
+ * A back end (sqlite.c, later postgres.c) stores labels, samples, functions, postings (which
+ * functions hold a position-independent hash or an LSH band value) and the frequency of every
+ * hash and band value across samples and families. Matching reads postings through
+ * ops->lookup() only, so a new back end never touches it. Every back end embeds struct store
+ * as its first member; messages about the last failure live in store->errmsg.
+ */
+#ifndef KIN_STORE_H
+#define KIN_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../core/core.h"
+
+/* Schema identity: PRAGMA application_id of a kin index ("kin\1"). */
+#define STORE_APPLICATION_ID 0x6b696e01
+
+/*
+ * Function ids: a function is (sample id, index of the function in the sample); the index fits
+ * in STORE_FUNC_BITS bits because KIN_MAX_FUNCTIONS caps the functions of one sample.
+ */
+#define STORE_FUNC_BITS 18
+
+/* The two kinds of posting keys. A position-independent hash has band 0. */
+enum store_kind { STORE_PIC = 0, STORE_BAND = 1 };
+
+/* One posting key: a pichash (band 0) or an LSH band value, and the function holding it. */
+struct store_entry {
+    uint64_t value;
+    uint32_t band;
+    uint32_t func; /* index of the function in its sample */
+};
+
+/* How many samples and distinct labelled families hold a key. */
+struct store_freq {
+    uint64_t samples;
+    uint64_t families;
+};
+
+/* Where a key occurs. */
+struct store_posting {
+    int64_t family; /* 0: the sample has no family */
+    int64_t sample;
+    uint32_t func;
+};
+
+/* A key asked of ops->lookup(). */
+struct store_key {
+    uint64_t value;
+    uint32_t band;
+};
+
+/*
+ * Called once per looked-up key that the index holds: key_index is its position in the query
+ * array; postings[count] are omitted (count 0) when freq->samples exceeds the caller's cap.
+ * Borrowed for the call. Returns 0 to go on, non-zero to stop.
+ */
+typedef int (*store_hit_fn)(void *ctx,
+                            size_t key_index,
+                            const struct store_freq *freq,
+                            const struct store_posting *postings,
+                            size_t count);
+
+/* A sample row. Strings may be NULL (stored as NULL, listed as ""). */
+struct store_sample {
+    int64_t id;
+    const char *sha256;
+    int64_t family; /* 0: none */
+    const char *version, *arch, *format, *source;
+    const char *md5, *sha1, *imphash, *rich_hash, *tlsh, *ssdeep;
+    int64_t first_seen;
+    uint32_t scheme;
+    uint64_t function_count;
+    uint64_t code_size;
+    uint64_t file_size;
+};
+
+/* A function row as read back. minhash is decoded into caller storage. */
+struct store_function {
+    uint32_t index;
+    uint64_t va;
+    uint64_t size;
+    uint32_t flags;
+    uint64_t pichash;
+    uint32_t minhash[KIN_MINHASH_SIZE];
+    const char *name; /* borrowed for the callback; NULL when unknown */
+};
+
+typedef int (*store_function_fn)(void *ctx, const struct store_function *f);
+
+struct store_totals {
+    uint64_t samples, families, actors, functions, pic_keys, band_keys, db_size;
+    uint64_t staged_samples;
+    uint32_t schema_version;
+};
+
+struct store;
+
+struct store_ops {
+    const char *name;
+    void (*close)(struct store *s);
+
+    /* Transactions. begin() takes the write lock at once (no lock upgrade, no deadlock). */
+    kin_status (*begin)(struct store *s);
+    kin_status (*commit)(struct store *s);
+    kin_status (*rollback)(struct store *s);
+
+    /* Index-wide settings (meta table); get gives NOTFOUND when unset. */
+    kin_status (*get_meta)(struct store *s, const char *key, char *out, size_t out_size);
+    kin_status (*set_meta)(struct store *s, const char *key, const char *value);
+
+    /* Labels: find by name (NOTFOUND), or create. Family kind is enum kin_family_kind. */
+    kin_status (*find_actor)(struct store *s, const char *name, int64_t *id);
+    kin_status (*put_actor)(struct store *s, const char *name, int64_t *id);
+    kin_status (*find_family)(
+        struct store *s, const char *name, int64_t *id, int64_t *actor, uint32_t *kind);
+    kin_status (*put_family)(
+        struct store *s, const char *name, int64_t actor, uint32_t kind, int64_t *id);
+    kin_status (*set_family_actor)(struct store *s, int64_t family, int64_t actor);
+    kin_status (*delete_family)(struct store *s, int64_t family);
+
+    /* Samples. find gives NOTFOUND; put fills sample->id. */
+    kin_status (*find_sample)(struct store *s, const char *sha256, int64_t *id, int64_t *family);
+    kin_status (*put_sample)(struct store *s, struct store_sample *sample);
+    kin_status (*delete_sample)(struct store *s, int64_t sample); /* and its functions */
+    /* Ids of a family's samples. OUT: *ids is freed by the caller with kin__free(). */
+    kin_status (*family_samples)(struct store *s, int64_t family, int64_t **ids, size_t *count);
+
+    /* Functions of one sample, index i of funcs[] stored as function i. */
+    kin_status (*put_functions)(struct store *s,
+                                int64_t sample,
+                                const struct kin_function *const *funcs,
+                                size_t count);
+    kin_status (*sample_functions)(struct store *s,
+                                   int64_t sample,
+                                   store_function_fn fn,
+                                   void *ctx);
+
+    /*
+     * Postings of one sample, each array sorted (kin__store_sort_entries()). They are staged:
+     * lookup() sees them, and the frequency statistics count them, only after flush().
+     */
+    kin_status (*stage_postings)(struct store *s,
+                                 int64_t sample,
+                                 const struct store_entry *pic,
+                                 size_t pic_count,
+                                 const struct store_entry *band,
+                                 size_t band_count);
+    /* Drops a sample's staged postings; *staged tells whether it had any (not merged yet). */
+    kin_status (*unstage)(struct store *s, int64_t sample, int *staged);
+    /*
+     * Merges staged postings into the searchable ones and updates the statistics, in one
+     * transaction of its own. Without force, only when the back end judges enough is staged.
+     */
+    kin_status (*flush)(struct store *s, int force);
+    /* Removes a merged sample's postings (its distinct keys, sorted) and updates statistics. */
+    kin_status (*remove_postings)(struct store *s,
+                                  enum store_kind kind,
+                                  int64_t sample,
+                                  int64_t family,
+                                  const struct store_entry *e,
+                                  size_t count);
+
+    /*
+     * Matching: for each key (sorted keys are faster) its frequency and, when at most
+     * max_samples samples hold it, its postings. freq() asks for one key (NOTFOUND: absent).
+     */
+    kin_status (*lookup)(struct store *s,
+                         enum store_kind kind,
+                         const struct store_key *keys,
+                         size_t count,
+                         uint64_t max_samples,
+                         store_hit_fn fn,
+                         void *ctx);
+    kin_status (*freq)(struct store *s,
+                       enum store_kind kind,
+                       const struct store_key *key,
+                       struct store_freq *out);
+
+    /* Listings for the CLI and the API (struct kin_index_* of kin.h). */
+    kin_status (*list_samples)(struct store *s,
+                               const char *family,
+                               kin_index_sample_fn fn,
+                               void *ctx);
+    kin_status (*list_families)(struct store *s, kin_index_family_fn fn, void *ctx);
+    kin_status (*list_actors)(struct store *s, kin_index_actor_fn fn, void *ctx);
+    kin_status (*totals)(struct store *s, struct store_totals *out);
+    /* Recompute the frequency statistics from the postings (own transaction). */
+    kin_status (*refresh_freq)(struct store *s);
+};
+
+#define STORE_ERRMSG_SIZE 512
+
+struct store {
+    const struct store_ops *ops;
+    int readonly;
+    int ready; /* opened and checked: only then may anything be written */
+    char errmsg[STORE_ERRMSG_SIZE];
+};
+
+/* Records a message for kin_index_errmsg(); returns st so callers can `return seterr(...)`. */
+kin_status kin__store_seterr(struct store *s, kin_status st, const char *fmt, ...) KIN_PRINTF(3, 4);
+
+/*
+ * Opens the SQLite back end (sqlite.c). flags are KIN_INDEX_*. On failure other than NOMEM,
+ * *out is still a store holding the message (close it); the file is left as it was.
+ */
+kin_status kin__sqlite_open(const char *path, uint32_t flags, struct store **out);
+/* The same, applying migrations only up to schema version max_version (tests of migration). */
+kin_status
+kin__sqlite_open_version(const char *path, uint32_t flags, int max_version, struct store **out);
+
+/* Sorts entries by (band, signed value, func): the back end's key order. */
+void kin__store_sort_entries(struct store_entry *e, size_t count);
+
+/*
+ * Minhash records: KIN_MINHASH_SIZE little-endian uint32 values. decode returns KIN_MALFORMED
+ * when the record has another length.
+ */
+#define STORE_MINHASH_BYTES (KIN_MINHASH_SIZE * 4)
+void kin__store_encode_minhash(const uint32_t *minhash, uint8_t out[STORE_MINHASH_BYTES]);
+kin_status kin__store_decode_minhash(const uint8_t *p, size_t n, uint32_t *minhash);
+
+/* Input of kin__store_add_sample(). funcs[i] is stored as function i. */
+struct store_add {
+    const struct kin_image *img;
+    const struct kin_function *const *funcs;
+    size_t count;
+    const struct kin_labels *labels; /* may be NULL */
+    uint32_t scheme;                 /* signature scheme of funcs */
+    int64_t now;                     /* first_seen */
+};
+
+/*
+ * Adds a sample in one transaction (see kin_index_add()). *existed is set when the sample was
+ * already present. Statuses as kin_index_add().
+ */
+kin_status kin__store_add_sample(struct store *s, const struct store_add *add, int *existed);
+/* Removes a sample (by id) in one transaction. */
+kin_status kin__store_remove_sample(struct store *s, int64_t sample, int64_t family);
+/* Which functions get postings, so add and remove agree. */
+int kin__store_indexes_pichash(uint32_t flags);
+int kin__store_indexes_bands(uint32_t flags);
+
+#endif /* KIN_STORE_H */
