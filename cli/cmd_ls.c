@@ -104,9 +104,9 @@ static int print_sample(void *ctx, const struct kin_index_sample *s)
                    "VERSION", "ARCH", "FUNCTIONS", "SOURCE");
         }
         printf("%s  ", s->sha256);
-        text_put_pad(stdout, or_dash(s->family), 20);
-        text_put_pad(stdout, or_dash(s->actor), 16);
-        text_put_pad(stdout, or_dash(s->version), 12);
+        text_put_pad(stdout, or_dash(s->family), 21);
+        text_put_pad(stdout, or_dash(s->actor), 17);
+        text_put_pad(stdout, or_dash(s->version), 13);
         text_put_pad(stdout, or_dash(s->arch), 6);
         printf("%9llu  ", (unsigned long long)s->function_count);
         text_put(stdout, or_dash(s->source));
@@ -138,8 +138,8 @@ static int print_family(void *ctx, const struct kin_index_family *f)
             printf("%-24s %-20s %-8s %8s %10s\n", "FAMILY", "ACTOR", "KIND", "SAMPLES",
                    "FUNCTIONS");
         }
-        text_put_pad(stdout, f->name, 24);
-        text_put_pad(stdout, or_dash(f->actor), 20);
+        text_put_pad(stdout, f->name, 25);
+        text_put_pad(stdout, or_dash(f->actor), 21);
         printf("%-8s %8llu %10llu\n", kind, (unsigned long long)f->sample_count,
                (unsigned long long)f->function_count);
     }
@@ -164,7 +164,7 @@ static int print_actor(void *ctx, const struct kin_index_actor *a)
         if (o->rows == 0) {
             printf("%-24s %8s %8s\n", "ACTOR", "FAMILIES", "SAMPLES");
         }
-        text_put_pad(stdout, a->name, 24);
+        text_put_pad(stdout, a->name, 25);
         printf("%8llu %8llu\n", (unsigned long long)a->family_count,
                (unsigned long long)a->sample_count);
     }
