@@ -9,6 +9,7 @@
  */
 #include "disasm.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <Zydis/Zydis.h>
@@ -83,6 +84,10 @@ static const char *const cls_string[] = {"movsb", "movsw", "movsd", "movsq", "st
                                          "stosd", "stosq", "lodsb", "lodsw", "lodsd", "lodsq",
                                          "scasb", "scasw", "scasd", "scasq", "cmpsb", "cmpsw",
                                          "cmpsd", "cmpsq", NULL};
+static const char *const cls_cmp[] = {"cmp", "test", NULL};
+static const char *const cls_call[] = {"call", NULL};
+static const char *const cls_branch[] = {"jmp", NULL};
+static const char *const cls_lea[] = {"lea", NULL};
 static const char *const cls_nop[] = {"nop", "endbr32", "endbr64", "pause", "fnop", NULL};
 static const char *const not_simd_p[] = {"push",   "pop",     "pause",   "pdep", "pext",
                                          "popcnt", "ptwrite", "pconfig", NULL};
@@ -111,56 +116,27 @@ static const char *const rare[] = {
     "aas",  "aam",   "aad",   "salc",   "xlat",   "into",  "int1",  "lar",    "lsl",     "verr",
     "verw", "iret",  "iretd", "iretq",  NULL};
 
-static uint8_t mnemonic_class(const char *name)
+/* The class from name shapes alone (x87, SIMD); the lists below override it. */
+static uint8_t default_class(const char *name)
 {
     const char *c = canonical_name(name);
-    if (!strcmp(c, "lea")) {
-        return DIS_CLS_LEA;
-    }
-    if (!strcmp(c, "jmp") || !strcmp(c, "jcc") || has_prefix(c, "loop")) {
+    if (!strcmp(c, "jcc") || has_prefix(c, "loop")) {
         return DIS_CLS_BRANCH;
     }
-    if (!strcmp(c, "call")) {
-        return DIS_CLS_CALL;
-    }
-    if (!strcmp(c, "cmp") || !strcmp(c, "test")) {
-        return DIS_CLS_CMP;
-    }
-    if (in_list(c, cls_ret)) {
-        return DIS_CLS_RET;
-    }
-    if (in_list(c, cls_string)) {
-        return DIS_CLS_STRING;
-    }
-    if (in_list(c, cls_mov)) {
+    if (!strcmp(c, "cmovcc") || !strcmp(c, "setcc")) {
         return DIS_CLS_MOV;
     }
-    if (in_list(c, cls_arith)) {
-        return DIS_CLS_ARITH;
-    }
-    if (in_list(c, cls_logic)) {
-        return DIS_CLS_LOGIC;
-    }
-    if (in_list(c, cls_stack)) {
-        return DIS_CLS_STACK;
-    }
-    if (in_list(c, cls_nop) || has_prefix(c, "prefetch")) {
+    if (has_prefix(c, "prefetch")) {
         return DIS_CLS_NOP;
-    }
-    if (in_list(c, cls_sys)) {
-        return DIS_CLS_SYS;
     }
     if (c[0] == 'f') {
         return DIS_CLS_FPU;
     }
-    if (c[0] == 'v' && strcmp(c, "verr") != 0 && strcmp(c, "verw") != 0) {
-        return DIS_CLS_SIMD;
-    }
-    if (c[0] == 'p' && !in_list(c, not_simd_p) && !has_prefix(c, "prefetch")) {
+    if (c[0] == 'v' || (c[0] == 'p' && !in_list(c, not_simd_p))) {
         return DIS_CLS_SIMD;
     }
     for (const char *const *p = simd_prefixes; *p; p++) {
-        if (has_prefix(c, *p)) {
+        if (c[0] == (*p)[0] && has_prefix(c, *p)) {
             return DIS_CLS_SIMD;
         }
     }
@@ -168,6 +144,46 @@ static uint8_t mnemonic_class(const char *name)
         return DIS_CLS_SIMD;
     }
     return DIS_CLS_OTHER;
+}
+
+/* Class lists, lowest priority first: a later list wins for a name in two lists. */
+static const struct {
+    const char *const *names;
+    uint8_t cls;
+} class_lists[] = {
+    {cls_sys, DIS_CLS_SYS},       {cls_nop, DIS_CLS_NOP},       {cls_stack, DIS_CLS_STACK},
+    {cls_logic, DIS_CLS_LOGIC},   {cls_arith, DIS_CLS_ARITH},   {cls_mov, DIS_CLS_MOV},
+    {cls_string, DIS_CLS_STRING}, {cls_ret, DIS_CLS_RET},       {cls_cmp, DIS_CLS_CMP},
+    {cls_call, DIS_CLS_CALL},     {cls_branch, DIS_CLS_BRANCH}, {cls_lea, DIS_CLS_LEA},
+};
+
+struct name_id {
+    const char *name;
+    unsigned id;
+};
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(((const struct name_id *)a)->name, ((const struct name_id *)b)->name);
+}
+
+/* The mnemonic named name, by binary search in the sorted table; -1 when absent. */
+static int find_name(const struct name_id *v, unsigned n, const char *name)
+{
+    unsigned lo = 0, hi = n;
+    while (lo < hi) {
+        unsigned mid = lo + (hi - lo) / 2;
+        int c = strcmp(v[mid].name, name);
+        if (c == 0) {
+            return (int)v[mid].id;
+        }
+        if (c < 0) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return -1;
 }
 
 static uint8_t mnemonic_flow(ZydisMnemonic m)
@@ -242,6 +258,9 @@ kin_status kin__dis_init(struct dis *d, int bits)
         return KIN_INVALID;
     }
     d->bits = bits;
+    /* Built in one pass plus one lookup per listed name: cheap enough to run per analysis. */
+    struct name_id sorted[ZYDIS_MNEMONIC_MAX_VALUE + 1];
+    unsigned count = 0;
     for (unsigned m = 0; m <= ZYDIS_MNEMONIC_MAX_VALUE; m++) {
         const char *name = ZydisMnemonicGetString((ZydisMnemonic)m);
         if (!name) {
@@ -249,9 +268,23 @@ kin_status kin__dis_init(struct dis *d, int bits)
         }
         d->mtok[m] = fnv1a(canonical_name(name));
         d->mflow[m] = mnemonic_flow((ZydisMnemonic)m);
-        d->mclass[m] = mnemonic_class(name);
-        if (in_list(name, rare)) {
-            d->mflow[m] |= 0x80u; /* rare marker, stripped into DIS_F_PRIV by decode */
+        d->mclass[m] = default_class(name);
+        sorted[count].name = name;
+        sorted[count++].id = m;
+    }
+    qsort(sorted, count, sizeof(sorted[0]), cmp_name);
+    for (size_t l = 0; l < sizeof(class_lists) / sizeof(class_lists[0]); l++) {
+        for (const char *const *p = class_lists[l].names; *p; p++) {
+            int m = find_name(sorted, count, *p);
+            if (m >= 0) {
+                d->mclass[m] = class_lists[l].cls;
+            }
+        }
+    }
+    for (const char *const *p = rare; *p; p++) {
+        int m = find_name(sorted, count, *p);
+        if (m >= 0) {
+            d->mflow[m] |= 0x80u; /* rare marker, turned into DIS_F_PRIV by decode */
         }
     }
     return KIN_OK;

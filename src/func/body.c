@@ -52,6 +52,12 @@ static uint32_t find_block(const struct func_block *b, uint32_t n, uint32_t co)
     return lo < n && b[lo].co == co ? lo : FUNC_NONE;
 }
 
+static int cmp_block(const void *a, const void *b)
+{
+    const struct func_block *x = a, *y = b;
+    return x->co < y->co ? -1 : x->co > y->co;
+}
+
 static int add_edge(struct func_ctx *c, uint32_t from, uint32_t to)
 {
     return kin__u32_push(c, &c->edges, from) && kin__u32_push(c, &c->edges, to);
@@ -265,6 +271,13 @@ kin_status kin__func_body(struct func_ctx *c, uint32_t fi, struct func_body *out
         }
     }
 blocks_done:
+    /* Overlapping runs (code entered at two alignments) can leave blocks out of order. */
+    for (uint32_t bi = 1; bi < nb; bi++) {
+        if (c->blocks[bi].co <= c->blocks[bi - 1].co) {
+            qsort(c->blocks, nb, sizeof(*c->blocks), cmp_block);
+            break;
+        }
+    }
     /* Edges between blocks of this function. */
     for (uint32_t bi = 0; bi < nb; bi++) {
         struct func_block *b = &c->blocks[bi];
