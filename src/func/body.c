@@ -5,7 +5,10 @@
  * tables, and stops at ret, at other functions' starts (jumps there are tail calls) and at
  * calls to functions that do not return. Each walk segment ("run") ends at a terminator or at
  * code this walk already holds; blocks are the runs, in address order, split at every branch
- * target ("leader"). Edges join blocks of the same function only. Output lives in scratch
+ * target ("leader"). Edges join blocks of the same function only. Bodies are built in address
+ * order and an instruction belongs to the first body that reaches it, so code shared by several
+ * starts (labels of computed gotos, shared tails) is walked once: total work stays linear in the
+ * code size whatever the starts. Output lives in scratch
  * storage reused for the next function; the local bitmaps are cleared by walking what was set,
  * so the cost is proportional to the function, not to the file.
  */
@@ -58,18 +61,15 @@ static int cmp_block(const void *a, const void *b)
     return x->co < y->co ? -1 : x->co > y->co;
 }
 
-static int add_edge(struct func_ctx *c, uint32_t from, uint32_t to)
+static void add_edge(struct func_ctx *c, uint32_t from, uint32_t to, uint32_t *count)
 {
-    return kin__u32_push(c, &c->edges, from) && kin__u32_push(c, &c->edges, to);
-}
-
-static int cmp_edge(const void *a, const void *b)
-{
-    const uint32_t *x = a, *y = b;
-    if (x[0] != y[0]) {
-        return x[0] < y[0] ? -1 : 1;
+    if (c->blocks[from].outdeg < UINT16_MAX) {
+        c->blocks[from].outdeg++;
     }
-    return x[1] < y[1] ? -1 : x[1] > y[1];
+    if (c->blocks[to].indeg < UINT16_MAX) {
+        c->blocks[to].indeg++;
+    }
+    (*count)++;
 }
 
 static uint32_t api_of(struct func_ctx *c, const struct func_insn *r)
@@ -119,6 +119,10 @@ kin_status kin__func_body(struct func_ctx *c, uint32_t fi, struct func_body *out
                     bm_set(c->lead, co);
                     kin__u32_push(c, &c->leads, co);
                 }
+                break;
+            }
+            if (bm_get(c->owned, co)) {
+                /* An earlier function's body holds this code: shared code is counted once. */
                 break;
             }
             if (c->seq.count >= cap) {
@@ -278,23 +282,25 @@ blocks_done:
             break;
         }
     }
-    /* Edges between blocks of this function. */
+    /* Edges between blocks of this function (jump-table targets are already distinct). */
+    uint32_t distinct = 0;
     for (uint32_t bi = 0; bi < nb; bi++) {
         struct func_block *b = &c->blocks[bi];
         const struct func_insn *r = &c->ins[c->tmp.v[b->first + b->count - 1]];
         unsigned flow = fi_flow(r), vk = fi_valkind(r);
-        uint32_t next = r->co + r->len, t;
+        uint32_t next = r->co + r->len, t, taken = FUNC_NONE;
         int falls = 0;
         switch (flow) {
         case DIS_FLOW_JCC:
             if (vk == FI_VAL_CODE && (t = find_block(c->blocks, nb, r->val)) != FUNC_NONE) {
-                add_edge(c, bi, t);
+                add_edge(c, bi, t, &distinct);
+                taken = t;
             }
             falls = 1;
             break;
         case DIS_FLOW_JMP:
             if (vk == FI_VAL_CODE && (t = find_block(c->blocks, nb, r->val)) != FUNC_NONE) {
-                add_edge(c, bi, t);
+                add_edge(c, bi, t, &distinct);
             }
             break;
         case DIS_FLOW_JMP_IND: {
@@ -303,7 +309,7 @@ blocks_done:
                 for (uint32_t k = 0; k < count; k++) {
                     t = find_block(c->blocks, nb, c->jt_targets.v[first + k]);
                     if (t != FUNC_NONE) {
-                        add_edge(c, bi, t);
+                        add_edge(c, bi, t, &distinct);
                     }
                 }
             }
@@ -319,24 +325,9 @@ blocks_done:
             falls = 1;
             break;
         }
-        if (falls && (t = find_block(c->blocks, nb, next)) != FUNC_NONE) {
-            add_edge(c, bi, t);
+        if (falls && (t = find_block(c->blocks, nb, next)) != FUNC_NONE && t != taken) {
+            add_edge(c, bi, t, &distinct);
         }
-    }
-    /* Distinct edges only (jump tables repeat targets). */
-    uint32_t ne = c->edges.count / 2;
-    if (ne > 0) {
-        qsort(c->edges.v, ne, 8, cmp_edge);
-    }
-    uint32_t distinct = 0;
-    for (uint32_t i = 0; i < ne; i++) {
-        uint32_t from = c->edges.v[i * 2], to = c->edges.v[i * 2 + 1];
-        if (i && from == c->edges.v[i * 2 - 2] && to == c->edges.v[i * 2 - 1]) {
-            continue;
-        }
-        distinct++;
-        c->blocks[from].outdeg = (uint16_t)(c->blocks[from].outdeg + 1);
-        c->blocks[to].indeg = (uint16_t)(c->blocks[to].indeg + 1);
     }
     out->edge_count = distinct;
     out->insns = c->tmp.v;
@@ -349,6 +340,7 @@ blocks_done:
 clear:
     for (uint32_t i = 0; i < c->seq.count; i++) {
         bm_clr(c->lvis, c->ins[c->seq.v[i]].co);
+        bm_set(c->owned, c->ins[c->seq.v[i]].co);
     }
     for (uint32_t i = 0; i < c->leads.count; i++) {
         bm_clr(c->lead, c->leads.v[i]);

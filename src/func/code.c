@@ -215,8 +215,8 @@ kin_status kin__func_ctx_init(struct func_ctx *c,
     c->mem_budget = KIN_FUNCS_BUDGET_BASE + (size_t)KIN_FUNCS_BUDGET_FACTOR * c->code_size;
     setup_image_range(c);
     c->words = ((size_t)c->code_size + 63) / 64 + 1;
-    uint64_t **maps[] = {&c->istart, &c->gvis, &c->cov,  &c->fstart,
-                         &c->lvis,   &c->lead, &c->data, &c->noret};
+    uint64_t **maps[] = {&c->istart, &c->gvis, &c->cov,   &c->fstart, &c->lvis,
+                         &c->lead,   &c->data, &c->noret, &c->owned};
     for (size_t i = 0; i < KIN_ARRAY_COUNT(maps); i++) {
         *maps[i] = bitmap(c);
         if (!*maps[i]) {
@@ -266,7 +266,8 @@ kin_status kin__func_ctx_init(struct func_ctx *c,
 
 void kin__func_ctx_release(struct func_ctx *c)
 {
-    uint64_t *maps[] = {c->istart, c->gvis, c->cov, c->fstart, c->lvis, c->lead, c->data, c->noret};
+    uint64_t *maps[] = {c->istart, c->gvis, c->cov,   c->fstart, c->lvis,
+                        c->lead,   c->data, c->noret, c->owned};
     for (size_t i = 0; i < KIN_ARRAY_COUNT(maps); i++) {
         kin__free(maps[i]);
     }

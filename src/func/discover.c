@@ -367,8 +367,21 @@ static void explore(struct func_ctx *c, uint32_t fco, int validate, struct xres 
 
 static void set_cov(struct func_ctx *c, uint32_t co, uint32_t len)
 {
-    for (uint32_t i = 0; i < len && co + i < c->code_size; i++) {
-        bm_set(c->cov, co + i);
+    if (co + len > c->code_size) {
+        len = c->code_size - co;
+    }
+    if (len == 0) {
+        return;
+    }
+    /* len <= 255 bits: at most five words. */
+    uint32_t w = co >> 6, b = co & 63;
+    while (len) {
+        uint32_t take = 64 - b < len ? 64 - b : len;
+        uint64_t bits = take == 64 ? ~(uint64_t)0 : (((uint64_t)1 << take) - 1) << b;
+        c->cov[w] |= bits;
+        len -= take;
+        w++;
+        b = 0;
     }
 }
 

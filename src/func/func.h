@@ -143,6 +143,7 @@ struct func_ctx {
     uint64_t *lead;   /* block leader in the body being built */
     uint64_t *data;   /* byte known to be data (jump tables inside code) */
     uint64_t *noret;  /* function start known not to return */
+    uint64_t *owned;  /* instruction start already in the body of an earlier function */
     size_t words;     /* uint64_t words per bitmap */
 
     /* Function starts (merged and sorted by co after discovery). */
@@ -229,7 +230,7 @@ kin_status kin__func_jumptable(struct func_ctx *c,
 /* The targets recorded for the indirect jump at jco: first index and count. 0 when none. */
 int kin__func_jt_find(const struct func_ctx *c, uint32_t jco, uint32_t *first, uint32_t *count);
 
-/* body.c: rebuilds the body of start i. */
+/* body.c: rebuilds the body of start i; call for i = 0, 1, ... in order (bodies own code). */
 kin_status kin__func_body(struct func_ctx *c, uint32_t i, struct func_body *out);
 
 #endif /* KIN_FUNC_H */

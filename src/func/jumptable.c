@@ -12,6 +12,7 @@
  * entries are read while they point into code, up to KIN_MAX_JUMPTABLE, and never past the end
  * of the section that holds the table. Tables inside code must have a bounds check.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "../core/limits.h"
@@ -39,6 +40,12 @@ decode_at(struct func_ctx *c, uint32_t co, struct dis_insn *d, struct dis_ops *o
     const uint8_t *p = kin__func_bytes(c, co, &avail);
     KIN_TRY(kin__dis_decode(&c->dis, p, avail, kin__func_va(c, co), d));
     return kin__dis_operands(&c->dis, p, avail, ops);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
 }
 
 static int add_jt(struct func_ctx *c, uint32_t jco, uint32_t first, uint32_t count)
@@ -209,7 +216,17 @@ kin_status kin__func_jumptable(struct func_ctx *c,
     if (n == 0) {
         return KIN_NOTFOUND;
     }
-    if (!add_jt(c, jco, first_target, n)) {
+    /* Distinct targets only: tables repeat the default case, and edges must not. */
+    uint32_t *tv = targets->v + first_target;
+    uint32_t nt = targets->count - first_target, u = 0;
+    qsort(tv, nt, 4, cmp_u32);
+    for (uint32_t k = 0; k < nt; k++) {
+        if (k == 0 || tv[k] != tv[k - 1]) {
+            tv[u++] = tv[k];
+        }
+    }
+    targets->count = first_target + u;
+    if (!add_jt(c, jco, first_target, u)) {
         targets->count = first_target;
         return KIN_NOMEM;
     }

@@ -152,9 +152,9 @@ kin_status kin__sig_minhash(struct func_ctx *c,
                 if (v >= 256 || v <= -256) {
                     kin__oph_add(&o, kin__feat(F_CONST, r->val, 0));
                 }
-            } else if (vk == FI_VAL_ADDR) {
+            } else if (vk == FI_VAL_ADDR && fi_flow(r) == DIS_FLOW_NONE) {
                 uint64_t va = c->img_lo + r->val;
-                uint64_t sh = string_at(c, va);
+                uint64_t sh = kin__func_co(c, va) == FUNC_NONE ? string_at(c, va) : 0;
                 if (sh) {
                     kin__oph_add(&o, kin__feat(F_STR, sh, 0));
                 }

@@ -74,7 +74,9 @@ static inline uint64_t kin__mix64(uint64_t h)
 
 static inline uint64_t kin__feat(uint64_t kind, uint64_t a, uint64_t b)
 {
-    return kin__mix64(kin__mix64(kin__mix64(kind * 0x9e3779b97f4a7c15ULL) ^ a) ^ b);
+    /* One finaliser over odd-multiplier products: distinct (kind, a, b) rarely collide. */
+    return kin__mix64((kind * 0x9e3779b97f4a7c15ULL) ^ (a * 0xd6e8feb86659fd93ULL) ^
+                      ((b + 0x632be59bd9b4e019ULL) * 0xa0761d6478bd642fULL) ^ (a >> 29));
 }
 
 #endif /* KIN_SIG_H */
