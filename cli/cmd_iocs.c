@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "json.h"
+#include "text.h"
 
 struct iocs_opts {
     int json;
@@ -25,7 +27,8 @@ static void usage(FILE *f)
     fprintf(f, "usage: kin iocs [--json] [--type T[,T...]] [--min-len N] [--all] [--unique] "
                "FILE...\n\n"
                "  --json       one JSON object per indicator (keys: file, type, value, offset,\n"
-               "               encoding, section, valid, validation, detail)\n"
+               "               encoding, section, valid (true, false or null when unchecked),\n"
+               "               validation, detail)\n"
                "  --type T     only these types (comma-separated):");
     for (uint32_t t = 0; t < KIN__IOC_TYPE_COUNT; t++) {
         fprintf(f, "%s%s", t ? "," : " ", kin_ioc_type_name(t));
@@ -33,36 +36,6 @@ static void usage(FILE *f)
     fprintf(f, "\n  --min-len N  shortest string examined, in characters (default 6)\n"
                "  --all        also list candidates that failed a checksum or a rule\n"
                "  --unique     print each (type, value) once per file\n");
-}
-
-/* Prints s for a terminal: printable ASCII as is, anything else as \xNN (tab as \t). */
-static void put_escaped(const char *s)
-{
-    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-        if (*c == '\t') {
-            fputs("\\t", stdout);
-        } else if (*c < 0x20 || *c > 0x7e) {
-            printf("\\x%02x", *c);
-        } else {
-            putchar(*c);
-        }
-    }
-}
-
-/* Prints s as a JSON string, quotes included. */
-static void put_json(const char *s)
-{
-    putchar('"');
-    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-        if (*c == '"' || *c == '\\') {
-            printf("\\%c", *c);
-        } else if (*c < 0x20 || *c > 0x7e) {
-            printf("\\u%04x", *c);
-        } else {
-            putchar(*c);
-        }
-    }
-    putchar('"');
 }
 
 static int parse_types(const char *arg, uint32_t *mask)
@@ -110,33 +83,34 @@ static void print_result(const char *path, const struct kin_iocs *res, const str
             continue;
         }
         if (o->json) {
-            fputs("{\"file\":", stdout);
-            put_json(path);
-            printf(",\"type\":\"%s\",\"value\":", kin_ioc_type_name(c->type));
-            put_json(c->value);
-            printf(",\"offset\":%llu,\"encoding\":\"%s\",\"section\":",
-                   (unsigned long long)c->offset, kin_ioc_encoding_name(c->encoding));
-            if (c->section) {
-                put_json(c->section);
+            struct json j;
+            json_init(&j, stdout);
+            json_object_begin(&j);
+            json_kv_str(&j, "file", path);
+            json_kv_str(&j, "type", kin_ioc_type_name(c->type));
+            json_kv_str(&j, "value", c->value);
+            json_kv_u64(&j, "offset", c->offset);
+            json_kv_str(&j, "encoding", kin_ioc_encoding_name(c->encoding));
+            json_kv_str(&j, "section", c->section); /* null outside sections */
+            if (c->validity == KIN_IOC_UNCHECKED) {
+                json_kv_null(&j, "valid");
             } else {
-                fputs("null", stdout);
+                json_kv_bool(&j, "valid", c->validity == KIN_IOC_VALID);
             }
-            printf(",\"valid\":%s,\"validation\":\"%s\",\"detail\":",
-                   c->validity == KIN_IOC_VALID       ? "true"
-                   : c->validity == KIN_IOC_UNCHECKED ? "null"
-                                                      : "false",
-                   kin_ioc_validity_name(c->validity));
-            put_json(c->detail);
-            fputs("}\n", stdout);
+            json_kv_str(&j, "validation", kin_ioc_validity_name(c->validity));
+            json_kv_str(&j, "detail", c->detail);
+            json_object_end(&j);
+            json_end(&j);
             continue;
         }
-        printf("  0x%08llx %-7s %-8.8s %-9s %-15s ", (unsigned long long)c->offset,
-               c->encoding == KIN_ENC_UTF16LE ? "utf16le" : "ascii", c->section ? c->section : "-",
-               kin_ioc_type_name(c->type), kin_ioc_validity_name(c->validity));
-        put_escaped(c->value);
+        printf("  0x%08llx %-7s ", (unsigned long long)c->offset,
+               kin_ioc_encoding_name(c->encoding));
+        text_put_pad(stdout, c->section ? c->section : "-", 9);
+        printf("%-9s %-15s ", kin_ioc_type_name(c->type), kin_ioc_validity_name(c->validity));
+        text_put(stdout, c->value);
         if (c->detail[0]) {
             fputs("  (", stdout);
-            put_escaped(c->detail);
+            text_put(stdout, c->detail);
             putchar(')');
         }
         putchar('\n');

@@ -180,16 +180,17 @@ static int key_cmp(const void *a, const void *b)
     return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/*
+ * Sorts in place: sorts 16-byte keys, then applies the permutation by following its cycles, so
+ * the only extra memory is the keys.
+ */
 static kin_status sort_results(struct kin_iocs *res)
 {
     if (res->count < 2) {
         return KIN_OK;
     }
     struct sort_key *keys = kin__malloc(res->count * sizeof(*keys));
-    struct kin_ioc *copy = kin__malloc(res->count * sizeof(*copy));
-    if (!keys || !copy) {
-        kin__free(keys);
-        kin__free(copy);
+    if (!keys) {
         return KIN_NOMEM;
     }
     for (size_t i = 0; i < res->count; i++) {
@@ -197,12 +198,23 @@ static kin_status sort_results(struct kin_iocs *res)
         keys[i].seq = i;
     }
     qsort(keys, res->count, sizeof(*keys), key_cmp);
-    memcpy(copy, res->v, res->count * sizeof(*copy));
+    /* Position j takes the element at keys[j].seq; UINT64_MAX marks a placed position. */
     for (size_t i = 0; i < res->count; i++) {
-        res->v[i] = copy[keys[i].seq];
+        if (keys[i].seq == UINT64_MAX || keys[i].seq == i) {
+            continue;
+        }
+        struct kin_ioc first = res->v[i];
+        size_t j = i;
+        while (keys[j].seq != i) {
+            size_t from = (size_t)keys[j].seq;
+            res->v[j] = res->v[from];
+            keys[j].seq = UINT64_MAX;
+            j = from;
+        }
+        res->v[j] = first;
+        keys[j].seq = UINT64_MAX;
     }
     kin__free(keys);
-    kin__free(copy);
     return KIN_OK;
 }
 

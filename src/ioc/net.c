@@ -584,6 +584,10 @@ void kin__net_scan_hosts(struct ioc_extractor *x, const struct str_run *r)
             after == '[') {
             continue;
         }
+        /* ".note.gnu.property", ".plt.got": section names and extensions, not hosts. */
+        if (p[s] == '.' && alpha) {
+            continue;
+        }
         while (s < e && (p[s] == '.' || p[s] == '-')) {
             s++;
         }
