@@ -62,13 +62,13 @@ static int next_token(const char *p, size_t n, size_t i)
 }
 
 /*
- * End of a Windows-style name starting at i: stops at characters Windows forbids in names (but
- * keeps '*' and '?' of patterns and "\\?\" prefixes), at ';' and ',' of lists, and before " /"
- * or " -" switches or a new path. Trailing spaces and dots are dropped.
+ * End of a Windows-style name starting at i: stops at characters Windows forbids in names, ':'
+ * included (but keeps '*' and '?' of patterns and "\\?\" prefixes), at ';' and ',' of lists, and
+ * before " /" or " -" switches or a new path. Trailing spaces and dots are dropped.
  */
 static size_t windows_end(const char *p, size_t n, size_t i)
 {
-    while (i < n && !strchr("\"<>|;,", p[i]) && !(p[i] == ' ' && next_token(p, n, i + 1))) {
+    while (i < n && !strchr("\"<>|;,:", p[i]) && !(p[i] == ' ' && next_token(p, n, i + 1))) {
         i++;
     }
     while (i > 0 && (p[i - 1] == ' ' || p[i - 1] == '.' || p[i - 1] == '\t')) {

@@ -81,9 +81,74 @@ static int in_list(const char *s, size_t n, const char *const *list)
  * host, so strict mode refuses it.
  */
 static const char *const lookalike_tlds[] = {
-    "py", "sh", "so",   "rs",    "md",  "cc",   "pl", "pm", "ps", "zip", "mov", "am",
-    "ac", "in", "ml",   "mk",    "la",  "ai",   "ws", "sc", "st", "mo",  "cat", "run",
-    "id", "at", "name", "style", "map", "data", "gs", "cs", "nl", "ms",  "tf",  NULL,
+    "py",
+    "sh",
+    "so",
+    "rs",
+    "md",
+    "cc",
+    "pl",
+    "pm",
+    "ps",
+    "zip",
+    "mov",
+    "am",
+    "ac",
+    "in",
+    "ml",
+    "mk",
+    "la",
+    "ai",
+    "ws",
+    "sc",
+    "st",
+    "mo",
+    "cat",
+    "run",
+    "id",
+    "at",
+    "name",
+    "style",
+    "map",
+    "data",
+    "gs",
+    "cs",
+    "nl",
+    "ms",
+    "tf",
+    /* Seen as code in the npm corpus (Go symbols "reflect.call", JS "rules.lt", core-js names). */
+    "lt",
+    "gt",
+    "is",
+    "to",
+    "ro",
+    "mu",
+    "bw",
+    "il",
+    "int",
+    "search",
+    "now",
+    "call",
+    "group",
+    "target",
+    "zone",
+    "read",
+    "directory",
+    "next",
+    "open",
+    "stream",
+    "compare",
+    "save",
+    "new",
+    "global",
+    "link",
+    "tools",
+    "build",
+    "show",
+    "live",
+    "bar",
+    "cu",
+    NULL,
 };
 
 /*
@@ -237,20 +302,28 @@ int kin__ipv6_check(const char *s, size_t n)
     if (inet_pton(AF_INET6, buf, addr) != 1) {
         return 0;
     }
-    /* At least two non-empty groups and four hex digits: "::", "::1", "a::b" are not IOCs. */
+    /*
+     * At least two non-empty groups, five hex digits and one letter case: "::", "::1", "a::b",
+     * "22::66" and Rust paths such as "dfa::DFA" are not indicators.
+     */
     size_t groups = 0, digits = 0, len = 0;
-    int dotted = 0;
+    int dotted = 0, lower_hex = 0, upper_hex = 0;
     for (size_t i = 0; i <= n; i++) {
         if (i == n || buf[i] == ':') {
             groups += len > 0;
             len = 0;
         } else {
             dotted |= buf[i] == '.';
+            lower_hex |= buf[i] >= 'a' && buf[i] <= 'f';
+            upper_hex |= buf[i] >= 'A' && buf[i] <= 'F';
             len++;
             digits += is_hex(buf[i]);
         }
     }
-    return dotted || (groups >= 2 && digits >= 4);
+    if (lower_hex && upper_hex) {
+        return 0;
+    }
+    return dotted || (groups >= 2 && digits >= 5);
 }
 
 /* What kind of IPv4 address it is (RFC 6890 special-purpose blocks). */
@@ -279,6 +352,21 @@ static const char *ipv4_class(const uint8_t a[4])
         return "documentation";
     }
     return "public";
+}
+
+/*
+ * Dotted quads that are something else: X.500 object identifiers (2.5.4.x attribute types,
+ * 2.5.29.x certificate extensions, 1.3.6.1 and 1.3.14.x), and "N.0.0.0" assembly versions.
+ */
+static int ipv4_lookalike(const uint8_t a[4])
+{
+    if (a[0] == 2 && a[1] == 5 && (a[2] == 4 || a[2] == 29)) {
+        return 1;
+    }
+    if (a[0] == 1 && a[1] == 3 && ((a[2] == 6 && a[3] == 1) || a[2] == 14)) {
+        return 1;
+    }
+    return a[0] > 0 && a[0] < 10 && a[1] == 0 && a[2] == 0 && a[3] == 0;
 }
 
 /*
@@ -524,7 +612,12 @@ kin_status kin__net_scan_emails(struct ioc_extractor *x, const struct str_run *r
         for (size_t j = s + 1; j < i; j++) {
             dots |= p[j] == '.' && p[j - 1] == '.';
         }
-        if (dots || !kin__domain_check(&x->tlds, p + i + 1, e - i - 1, 0)) {
+        /* "Example.ORG" happens; "tJ9.tF" (a capital after a small letter) is random bytes. */
+        int camel = 0;
+        for (size_t j = i + 2; j < e; j++) {
+            camel |= p[j] >= 'A' && p[j] <= 'Z' && p[j - 1] >= 'a' && p[j - 1] <= 'z';
+        }
+        if (dots || camel || !kin__domain_check(&x->tlds, p + i + 1, e - i - 1, 0)) {
             continue;
         }
         KIN_TRY(kin__ioc_add_span(x, s, e));
@@ -602,8 +695,8 @@ void kin__net_scan_hosts(struct ioc_extractor *x, const struct str_run *r)
         }
         if (!alpha) {
             uint8_t a[4];
-            if (trail <= 1 && kin__ipv4_parse(p + s, e - s, a) && !version_context(p, s) &&
-                !(after == '-' && e + 1 < n && is_alnum(p[e + 1]))) {
+            if (trail <= 1 && kin__ipv4_parse(p + s, e - s, a) && !ipv4_lookalike(a) &&
+                !version_context(p, s) && !(after == '-' && e + 1 < n && is_alnum(p[e + 1]))) {
                 kin__ioc_report(x, r, KIN_IOC_IPV4, KIN_IOC_VALID, s, e - s, ipv4_class(a));
             }
             continue;

@@ -160,7 +160,9 @@ static void test_network(void)
         "v6 2001:db8::1 std::cout ::1 12:34:56 "
         "mail Admin.Ops@Example.ORG x@y "
         "tor pg6mmjiyjmcrsslvykfwnntlaru7p5svn6y2ymmju6nubxndf4pscryd.onion "
-        "http://%s/gate.php https://[2001:db8::2]/x ftp://files.example.net";
+        "http://%s/gate.php https://[2001:db8::2]/x ftp://files.example.net "
+        /* Look-alikes seen in the npm corpus: Rust paths, OIDs, Go symbols, random bytes. */
+        "dfa::DFA 22::66 2.5.29.37 1.3.6.1 2.0.0.0 reflect.call rules.lt 9j@tJ9.tF";
     struct kin_iocs *r = run(text, NULL);
     const struct kin_ioc *u = find(r, KIN_IOC_URL, "http://www.example.com:8080/a/b.php?x=1&y=2");
     CHECK(u != NULL);
@@ -173,8 +175,9 @@ static void test_network(void)
     CHECK(find(r, KIN_IOC_DOMAIN, "example.com") == NULL);
     CHECK(find(r, KIN_IOC_DOMAIN, "evil.top") != NULL);
     CHECK(find(r, KIN_IOC_DOMAIN, "cdn.example.co.uk") != NULL);
-    const char *not_domains[] = {"version.dll", "foo.exe",    "a.b",   "setup.py",    "this.name",
-                                 "e.style",     "System.Net", "co.uk", "config.h.in", "b.php"};
+    const char *not_domains[] = {"version.dll",  "foo.exe",    "a.b",   "setup.py",    "this.name",
+                                 "e.style",      "System.Net", "co.uk", "config.h.in", "b.php",
+                                 "reflect.call", "rules.lt",   "tJ9.tF"};
     for (size_t i = 0; i < KIN_ARRAY_COUNT(not_domains); i++) {
         if (find(r, KIN_IOC_DOMAIN, not_domains[i])) {
             fprintf(stderr, "'%s' reported as a domain\n", not_domains[i]);
@@ -188,7 +191,8 @@ static void test_network(void)
     }
     CHECK(find(r, KIN_IOC_IPV4, "10.0.0.1") != NULL);
     CHECK(find(r, KIN_IOC_IPV4, "192.168.1.1") != NULL); /* "server" is no version word */
-    const char *not_ips[] = {"1.2.3.4", "2.3.4.5", "010.1.1.1", "4.0.0.0", "90.0.1.2", "256.1.1.1"};
+    const char *not_ips[] = {"1.2.3.4",   "2.3.4.5",   "010.1.1.1", "4.0.0.0", "90.0.1.2",
+                             "256.1.1.1", "2.5.29.37", "1.3.6.1",   "2.0.0.0"};
     for (size_t i = 0; i < KIN_ARRAY_COUNT(not_ips); i++) {
         if (find(r, KIN_IOC_IPV4, not_ips[i])) {
             fprintf(stderr, "'%s' reported as an IPv4 address\n", not_ips[i]);
@@ -229,6 +233,7 @@ static void test_artefacts(void)
         "Global\\MsWinZonesCacheCounterMutexA",
         "cmd C:\\Windows\\System32\\cmd.exe /c del %TEMP%\\x.bat",
         "\\\\?\\PhysicalDrive0  \\\\server\\share\\file.txt",
+        "getopt T:\\:d:l:t:",
         "/etc/passwd ~/.ssh/id_rsa http://x.example.com/etc/passwd",
         "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36",
     };
@@ -252,6 +257,10 @@ static void test_artefacts(void)
     CHECK(find(r, KIN_IOC_WINPATH, "%TEMP%\\x.bat") != NULL);
     CHECK(find(r, KIN_IOC_WINPATH, "\\\\?\\PhysicalDrive0") != NULL);
     CHECK(find(r, KIN_IOC_WINPATH, "\\\\server\\share\\file.txt") != NULL);
+    for (size_t i = 0; i < kin_iocs_count(r); i++) {
+        const struct kin_ioc *c = kin_iocs_get(r, i);
+        CHECK(c->type != KIN_IOC_WINPATH || strchr(c->value + 2, ':') == NULL);
+    }
     CHECK(find(r, KIN_IOC_UNIXPATH, "/etc/passwd") != NULL);
     CHECK(find(r, KIN_IOC_UNIXPATH, "~/.ssh/id_rsa") != NULL);
     CHECK_EQ_U64(count_type(r, KIN_IOC_UNIXPATH), 2); /* not the URL's path */
