@@ -704,10 +704,19 @@ static void gap_scan(struct func_ctx *c, uint32_t *qi)
             after_end = 1;
         }
         if (bm_get(c->cov, r->co)) {
+            /*
+             * 1: a path ended here for good (ret, trap, padding): what follows may start a
+             * function. 3: a jump or call ended it: what follows is often a block of the same
+             * function (switch cases, code after noreturn calls), so only an aligned start counts.
+             */
             unsigned f = fi_flow(r);
-            after_end = f == DIS_FLOW_RET || f == DIS_FLOW_JMP || f == DIS_FLOW_JMP_IND ||
-                        f == DIS_FLOW_INT3 || f == DIS_FLOW_UD || f == DIS_FLOW_HLT ||
-                        (r->cls & FI_F_PAD) || f == DIS_FLOW_CALL || f == DIS_FLOW_CALL_IND;
+            after_end = f == DIS_FLOW_RET || f == DIS_FLOW_INT3 || f == DIS_FLOW_UD ||
+                                f == DIS_FLOW_HLT || (r->cls & FI_F_PAD)
+                            ? 1
+                        : f == DIS_FLOW_JMP || f == DIS_FLOW_JMP_IND || f == DIS_FLOW_CALL ||
+                                f == DIS_FLOW_CALL_IND
+                            ? 3
+                            : 0;
             continue;
         }
         if (bm_get(c->data, r->co)) {
@@ -727,7 +736,7 @@ static void gap_scan(struct func_ctx *c, uint32_t *qi)
         int pro = prologue(p, avail, c->bits);
         /* After zeros only an aligned start counts; 00 xx (add [r], r8) opens data, not code. */
         int aligned = (kin__func_va(c, r->co) & 15u) == 0;
-        if (pro || (after_end == 1 && p[0] != 0) || (after_end == 2 && aligned && p[0] != 0)) {
+        if (pro || (after_end == 1 && p[0] != 0) || (after_end >= 2 && aligned && p[0] != 0)) {
             if (try_candidate(c, r->co, KIN_FUNC_GAP, qi)) {
                 after_end = 0;
                 continue;

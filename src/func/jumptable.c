@@ -8,6 +8,7 @@
  *   mov r, [idx*8 + T]; jmp r          x64 absolute table
  *   lea b,[rip+T]; movsxd r,[b+idx*4]; add r, b; jmp r     gcc/clang x64: entries relative to T
  *   lea b,[rip+ImageBase]; mov r,[b+idx*4+rva]; add r, b; jmp r   MSVC x64: entries are RVAs
+ *   lea d,[idx*4]; lea b,[rip+T]; mov eax,[d+b]; cdqe; lea b,[rip+T]; add rax,b   gcc -O0
  * The entry count comes from the bounds check (cmp idx, N; ja default) when present; otherwise
  * entries are read while they point into code, up to KIN_MAX_JUMPTABLE, and never past the end
  * of the section that holds the table. Tables inside code must have a bounds check.
@@ -18,7 +19,7 @@
 #include "../core/limits.h"
 #include "func.h"
 
-enum { RV_UNK = 0, RV_CONST, RV_LOAD, RV_SUM };
+enum { RV_UNK = 0, RV_CONST, RV_LOAD, RV_SUM, RV_SCALED };
 
 struct regval {
     int kind;
@@ -106,9 +107,33 @@ kin_status kin__func_jumptable(struct func_ctx *c,
         }
         struct regval nv;
         memset(&nv, 0, sizeof(nv));
+        if (is(m, "cdqe") && regs[0].kind == RV_LOAD && regs[0].width == 4) {
+            regs[0].sign = 1; /* gcc -O0: mov eax, [table + idx]; cdqe */
+            continue;
+        }
         if (is(m, "lea") && (d.mem == DIS_MEM_RIP || d.mem == DIS_MEM_ABS)) {
             nv.kind = RV_CONST;
             nv.v = d.addr;
+        } else if (is(m, "lea") && d.mem == DIS_MEM_INDEX && d.disp == 0 && d.mem_scale == 4) {
+            nv.kind = RV_SCALED; /* gcc -O0: lea rdx, [idx*4] */
+        } else if ((is(m, "mov") || is(m, "movsxd")) && ops.count == 2 && ops.kind[1] == 2 &&
+                   d.mem == DIS_MEM_BASE && d.mem_scale == 1 && d.mem_base < 16 &&
+                   d.mem_index < 16 &&
+                   ((regs[d.mem_base].kind == RV_CONST && regs[d.mem_index].kind == RV_SCALED) ||
+                    (regs[d.mem_index].kind == RV_CONST && regs[d.mem_base].kind == RV_SCALED))) {
+            /* [scaled index + table] with scale 1: the table is the constant register. */
+            nv.kind = RV_LOAD;
+            nv.table =
+                (regs[d.mem_base].kind == RV_CONST ? regs[d.mem_base].v : regs[d.mem_index].v) +
+                (uint64_t)d.disp;
+            nv.width = (uint8_t)(ops.width[1] / 8);
+            nv.sign = (uint8_t)is(m, "movsxd");
+            if (nv.width != 4) {
+                nv.kind = RV_UNK;
+            }
+        } else if (is(m, "movsxd") && r1 != DIS_REG_NONE && regs[r1].kind == RV_LOAD) {
+            nv = regs[r1];
+            nv.sign = 1;
         } else if (is(m, "mov") && ops.count == 2 && ops.kind[1] == 3) {
             nv.kind = RV_CONST;
             nv.v = c->bits == 32 ? (d.imm & 0xffffffffu) : d.imm;
