@@ -8,7 +8,8 @@
  * the best of N runs of (a) a Zydis linear sweep in its default mode
  * (ZydisDecoderDecodeInstruction, no operands: the ceiling of any disassembly-based analysis), (b)
  * the same sweep in Zydis' minimal mode, (c) kin_sample_load_mem + kin_funcs_analyze. MB/s are of
- * executable bytes, on one core. Benchmarks may include Zydis directly; the library keeps it in
+ * executable bytes per second of this thread's CPU time (the machine is shared: wall time would
+ * measure the load). Benchmarks may include Zydis directly; the library keeps it in
  * src/disasm/.
  */
 #include <inttypes.h>
