@@ -445,21 +445,22 @@ static void test_malformed(void)
  * Allocation failure: fail the Nth allocation, for N = 0, 1, ... until a load succeeds.
  */
 static long alloc_count, alloc_fail_at = -1;
+static int alloc_fail_after; /* fail every allocation from the Nth on, not only the Nth */
+
+static int alloc_fails(void)
+{
+    long i = alloc_count++;
+    return alloc_fail_after ? i >= alloc_fail_at : i == alloc_fail_at;
+}
 
 static void *failing_malloc(size_t n)
 {
-    if (alloc_count++ == alloc_fail_at) {
-        return NULL;
-    }
-    return malloc(n);
+    return alloc_fails() ? NULL : malloc(n);
 }
 
 static void *failing_realloc(void *p, size_t n)
 {
-    if (alloc_count++ == alloc_fail_at) {
-        return NULL;
-    }
-    return realloc(p, n);
+    return alloc_fails() ? NULL : realloc(p, n);
 }
 
 static uint8_t *slurp(const char *path, size_t *n)
@@ -485,8 +486,9 @@ static uint8_t *slurp(const char *path, size_t *n)
     return b;
 }
 
-static void test_alloc_failures(const char *path)
+static void test_alloc_failures(const char *path, int fail_after)
 {
+    alloc_fail_after = fail_after;
     size_t n = 0;
     uint8_t *data = slurp(path, &n);
     CHECK(data != NULL);
@@ -542,8 +544,10 @@ int main(void)
     test_delay(FIX("pe_delay32.exe"));
     test_machines();
     test_malformed();
-    test_alloc_failures(FIX("pe_crafted32.exe"));
-    test_alloc_failures(FIX("pe_main64.exe"));
-    test_alloc_failures(FIX("malformed/huge_counts.exe"));
+    for (int after = 0; after < 2; after++) {
+        test_alloc_failures(FIX("pe_crafted32.exe"), after);
+        test_alloc_failures(FIX("pe_main64.exe"), after);
+        test_alloc_failures(FIX("malformed/huge_counts.exe"), after);
+    }
     CHECK_DONE();
 }
