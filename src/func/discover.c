@@ -323,7 +323,7 @@ static void explore(struct func_ctx *c, uint32_t fco, int validate, struct xres 
                 break;
             case DIS_FLOW_JMP_IND: {
                 uint32_t before = c->jt_targets.count;
-                if (kin__func_jumptable(c, c->trail.v + run_begin, c->trail.count - run_begin, fco,
+                if (kin__func_jumptable(c, c->trail.v, c->trail.count, run_begin, fco,
                                         &c->jt_targets) == KIN_OK) {
                     for (uint32_t i = before; i < c->jt_targets.count; i++) {
                         kin__u32_push(c, &c->stack, c->jt_targets.v[i]);

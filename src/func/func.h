@@ -221,10 +221,14 @@ uint32_t kin__func_start_index(const struct func_ctx *c, uint32_t co);
 /* 1 when the import's name is a function that does not return (exit, abort, ...). */
 int kin__func_noreturn_name(const char *name);
 
-/* jumptable.c: targets of the indirect jump at record jidx, given the run leading to it. */
+/*
+ * jumptable.c: targets of the indirect jump that ends the walk so far (trail: record indices in
+ * walk order; the current run starts at run_begin). Appends them to targets and records the table.
+ */
 kin_status kin__func_jumptable(struct func_ctx *c,
-                               const uint32_t *run,
-                               uint32_t run_count,
+                               const uint32_t *trail,
+                               uint32_t trail_count,
+                               uint32_t run_begin,
                                uint32_t fco,
                                struct u32vec *targets);
 /* The targets recorded for the indirect jump at jco: first index and count. 0 when none. */

@@ -27,6 +27,7 @@ struct regval {
     uint64_t table; /* RV_LOAD, RV_SUM: the table address */
     uint8_t width;  /* entry bytes */
     uint8_t sign;   /* entries are sign-extended */
+    uint8_t weak;   /* derives from a constant set before this run (see weak_constants) */
 };
 
 static int is(const char *a, const char *b)
@@ -63,12 +64,49 @@ static int add_jt(struct func_ctx *c, uint32_t jco, uint32_t first, uint32_t cou
     return 1;
 }
 
+/*
+ * Table bases are often loaded once, before a loop (lea rbp, [rip+T] at the function entry), far
+ * from the jump. Registers loaded by lea [rip+X] / lea [X] earlier in the walk seed the register
+ * file as "weak" constants (the walk order is not a dominance order); a table that uses one must
+ * have a bounds check.
+ */
+static void
+weak_constants(struct func_ctx *c, const uint32_t *trail, uint32_t end, struct regval regs[16])
+{
+    struct dis_insn d;
+    struct dis_ops ops;
+    unsigned found = 0;
+    uint16_t seen = 0;
+    for (uint32_t k = end, steps = 0; k > 0 && steps < KIN_MAX_JT_BACKSCAN && found < 16;
+         k--, steps++) {
+        const struct func_insn *r = &c->ins[trail[k - 1]];
+        if (fi_class(r) != DIS_CLS_LEA || fi_valkind(r) != FI_VAL_ADDR) {
+            continue;
+        }
+        if (decode_at(c, r->co, &d, &ops) != KIN_OK || ops.count < 1 || ops.kind[0] != 1 ||
+            ops.reg[0] >= 16 || (d.mem != DIS_MEM_RIP && d.mem != DIS_MEM_ABS)) {
+            continue;
+        }
+        if (seen & (1u << ops.reg[0])) {
+            continue; /* a later definition was already taken */
+        }
+        seen = (uint16_t)(seen | (1u << ops.reg[0]));
+        regs[ops.reg[0]].kind = RV_CONST;
+        regs[ops.reg[0]].v = d.addr;
+        regs[ops.reg[0]].weak = 1;
+        found++;
+    }
+}
+
 kin_status kin__func_jumptable(struct func_ctx *c,
-                               const uint32_t *run,
-                               uint32_t run_count,
+                               const uint32_t *trail,
+                               uint32_t trail_count,
+                               uint32_t run_begin,
                                uint32_t fco,
                                struct u32vec *targets)
 {
+    const uint32_t *run = trail + run_begin;
+    uint32_t run_count = trail_count - run_begin;
     struct regval regs[16];
     struct dis_insn d;
     struct dis_ops ops;
@@ -79,6 +117,7 @@ kin_status kin__func_jumptable(struct func_ctx *c,
     }
     memset(regs, 0, sizeof(regs));
     uint32_t first = run_count > KIN_MAX_JT_WINDOW ? run_count - KIN_MAX_JT_WINDOW : 0;
+    weak_constants(c, trail, run_begin + first, regs);
     for (uint32_t i = first; i + 1 < run_count; i++) {
         uint32_t co = c->ins[run[i]].co;
         if (decode_at(c, co, &d, &ops) != KIN_OK) {
@@ -146,6 +185,7 @@ kin_status kin__func_jumptable(struct func_ctx *c,
                        regs[d.mem_base].kind == RV_CONST) {
                 nv.kind = RV_LOAD;
                 nv.table = regs[d.mem_base].v + (uint64_t)d.disp;
+                nv.weak = regs[d.mem_base].weak;
             }
             nv.width = (uint8_t)(ops.width[1] / 8);
             nv.sign = (uint8_t)is(m, "movsxd");
@@ -160,10 +200,12 @@ kin_status kin__func_jumptable(struct func_ctx *c,
                 nv = *a;
                 nv.kind = RV_SUM;
                 nv.v = b->v;
+                nv.weak = (uint8_t)(a->weak | b->weak);
             } else if (a->kind == RV_CONST && b->kind == RV_LOAD) {
                 nv = *b;
                 nv.kind = RV_SUM;
                 nv.v = a->v;
+                nv.weak = (uint8_t)(a->weak | b->weak);
             }
         }
         if (r0 < 16) {
@@ -188,6 +230,7 @@ kin_status kin__func_jumptable(struct func_ctx *c,
         t.kind = RV_LOAD;
         t.table = regs[d.mem_base].v + (uint64_t)d.disp;
         t.width = (uint8_t)ptr;
+        t.weak = regs[d.mem_base].weak;
     } else if (ops.count >= 1 && ops.kind[0] == 1 && ops.reg[0] < 16) {
         t = regs[ops.reg[0]];
         if (t.kind == RV_LOAD && t.width != ptr) {
@@ -201,8 +244,8 @@ kin_status kin__func_jumptable(struct func_ctx *c,
         t.table &= 0xffffffffu;
     }
     uint32_t table_co = kin__func_co(c, t.table);
-    if (table_co != FUNC_NONE && bound == 0) {
-        return KIN_NOTFOUND; /* unbounded table inside code: too easy to read code as data */
+    if ((table_co != FUNC_NONE || t.weak) && bound == 0) {
+        return KIN_NOTFOUND; /* unbounded table inside code or from a guessed base */
     }
     uint32_t limit = bound ? bound : KIN_MAX_JUMPTABLE;
     if (limit > KIN_MAX_JUMPTABLE) {
