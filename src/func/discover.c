@@ -819,12 +819,19 @@ kin_status kin__func_discover(struct func_ctx *c)
     strong_seeds(c);
     eh_frame_seeds(c);
     drain(c, &qi);
-    data_pointer_seeds(c);
+    /* Code addresses taken by instructions (lea, push offset) first. */
     weak_seeds(c, &qi);
+    /*
+     * The gap scan runs before pointers in data are tried: those include jump tables the walk
+     * did not understand (relocated case addresses), which must not become functions before the
+     * function that holds them is found by its prologue.
+     */
     if (!c->opt->no_gapscan) {
         gap_scan(c, &qi);
         weak_seeds(c, &qi);
     }
+    data_pointer_seeds(c);
+    weak_seeds(c, &qi);
     if (c->jt_count > 0) {
         qsort(c->jts, c->jt_count, sizeof(*c->jts), cmp_jt);
     }

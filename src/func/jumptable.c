@@ -127,9 +127,12 @@ kin_status kin__func_jumptable(struct func_ctx *c,
         const char *m = kin__dis_mnemonic_name(d.mnemonic);
         uint8_t r0 = ops.count > 0 && ops.kind[0] == 1 ? ops.reg[0] : DIS_REG_NONE;
         uint8_t r1 = ops.count > 1 && ops.kind[1] == 1 ? ops.reg[1] : DIS_REG_NONE;
-        if (is(m, "cmp") && ops.count == 2 && ops.kind[1] == 3) {
+        if ((is(m, "cmp") || is(m, "sub")) && ops.count == 2 && ops.kind[1] == 3) {
+            /* clang -O0 checks the bound with sub idx, N; ja default */
             last_cmp = (int64_t)d.imm;
-            continue;
+            if (is(m, "cmp")) {
+                continue;
+            }
         }
         if (d.flow == DIS_FLOW_JCC) {
             if (last_cmp >= 0 && last_cmp < (int64_t)KIN_MAX_JUMPTABLE) {
