@@ -675,11 +675,9 @@ static int prologue(const uint8_t *p, uint32_t n, int bits)
             return 1; /* push rbx..rdi (REX), push r12..r15 */
         }
     } else {
-        if (p[0] == 0x83 && p[1] == 0xec) {
-            return 1; /* sub esp, imm8 */
-        }
+        /* Not sub esp, imm8: gcc aligns the stack with it before calls, inside functions. */
         if (p[0] == 0x81 && p[1] == 0xec) {
-            return 1;
+            return 1; /* sub esp, imm32 */
         }
         if (p[0] == 0x6a && p[1] == 0xff && p[2] == 0x68) {
             return 1; /* MSVC SEH frame: push -1; push handler */

@@ -9,6 +9,7 @@
  *   lea b,[rip+T]; movsxd r,[b+idx*4]; add r, b; jmp r     gcc/clang x64: entries relative to T
  *   lea b,[rip+ImageBase]; mov r,[b+idx*4+rva]; add r, b; jmp r   MSVC x64: entries are RVAs
  *   lea d,[idx*4]; lea b,[rip+T]; mov eax,[d+b]; cdqe; lea b,[rip+T]; add rax,b   gcc -O0
+ *   (ebx = GOT); mov r,[ebx+idx*4-off]; add r, ebx; jmp r     gcc i386 PIC (GOT-relative)
  * The entry count comes from the bounds check (cmp idx, N; ja default) when present; otherwise
  * entries are read while they point into code, up to KIN_MAX_JUMPTABLE, and never past the end
  * of the section that holds the table. Tables inside code must have a bounds check.
@@ -65,6 +66,40 @@ static int add_jt(struct func_ctx *c, uint32_t jco, uint32_t first, uint32_t cou
 }
 
 /*
+ * i386 position-independent code: call __x86.get_pc_thunk.REG (mov REG, [esp]; ret) followed by
+ * add REG, imm32 leaves the GOT address in REG; gcc's switch tables hold GOT-relative entries.
+ */
+static void pic_base(struct func_ctx *c,
+                     const struct func_insn *call,
+                     const struct func_insn *add,
+                     struct regval regs[16],
+                     uint16_t *seen,
+                     unsigned *found)
+{
+    struct dis_insn d;
+    struct dis_ops ops;
+    uint32_t avail;
+    if (fi_flow(call) != DIS_FLOW_CALL || fi_valkind(call) != FI_VAL_CODE ||
+        call->co + call->len != add->co) {
+        return;
+    }
+    const uint8_t *t = kin__func_bytes(c, call->val, &avail);
+    if (avail < 4 || t[0] != 0x8b || (t[1] & 0xc7) != 0x04 || t[2] != 0x24 || t[3] != 0xc3) {
+        return;
+    }
+    unsigned reg = (t[1] >> 3) & 7u;
+    if (decode_at(c, add->co, &d, &ops) != KIN_OK || ops.count != 2 || ops.kind[0] != 1 ||
+        ops.reg[0] != reg || ops.kind[1] != 3 || (*seen & (1u << reg))) {
+        return;
+    }
+    *seen = (uint16_t)(*seen | (1u << reg));
+    regs[reg].kind = RV_CONST;
+    regs[reg].v = (kin__func_va(c, add->co) + d.imm) & 0xffffffffu;
+    regs[reg].weak = 1;
+    (*found)++;
+}
+
+/*
  * Table bases are often loaded once, before a loop (lea rbp, [rip+T] at the function entry), far
  * from the jump. Registers loaded by lea [rip+X] / lea [X] earlier in the walk seed the register
  * file as "weak" constants (the walk order is not a dominance order); a table that uses one must
@@ -80,6 +115,10 @@ weak_constants(struct func_ctx *c, const uint32_t *trail, uint32_t end, struct r
     for (uint32_t k = end, steps = 0; k > 0 && steps < KIN_MAX_JT_BACKSCAN && found < 16;
          k--, steps++) {
         const struct func_insn *r = &c->ins[trail[k - 1]];
+        if (c->bits == 32 && k >= 2 && fi_class(r) == DIS_CLS_ARITH) {
+            pic_base(c, &c->ins[trail[k - 2]], r, regs, &seen, &found);
+            continue;
+        }
         if (fi_class(r) != DIS_CLS_LEA || fi_valkind(r) != FI_VAL_ADDR) {
             continue;
         }
@@ -197,6 +236,17 @@ kin_status kin__func_jumptable(struct func_ctx *c,
             }
         } else if (is(m, "mov") && r1 != DIS_REG_NONE) {
             nv = regs[r1];
+        } else if (is(m, "add") && ops.count == 2 && ops.kind[1] == 2 && r0 < 16 &&
+                   regs[r0].kind == RV_CONST && d.mem == DIS_MEM_BASE && d.mem_base < 16 &&
+                   regs[d.mem_base].kind == RV_CONST && d.mem_scale == 4 &&
+                   d.mem_index != DIS_REG_NONE) {
+            /* i386 PIC: mov ecx, ebx; add ecx, [ebx + idx*4 - off]; jmp ecx */
+            nv.kind = RV_SUM;
+            nv.v = regs[r0].v;
+            nv.table = regs[d.mem_base].v + (uint64_t)d.disp;
+            nv.width = 4;
+            nv.sign = 1;
+            nv.weak = (uint8_t)(regs[r0].weak | regs[d.mem_base].weak);
         } else if (is(m, "add") && r1 != DIS_REG_NONE) {
             const struct regval *a = &regs[r0], *b = &regs[r1];
             if (a->kind == RV_LOAD && b->kind == RV_CONST) {
