@@ -87,6 +87,9 @@ def symbols(path):
     pat = re.compile(r"^\s*(\d+): ([0-9a-f]+)\s+(0x[0-9a-f]+|\d+)\s+(\S+)\s+(\S+)\s+\S+\s+(\S+)"
                      r"(?: (.*))?$")
     for line in readelf("-s", path).splitlines():
+        # "<OS specific>: 10" (STB_GNU_UNIQUE) and friends: one token, as kin names them.
+        line = re.sub(r"<(?:OS|processor) specific>: (\d+)",
+                      lambda m: "UNIQUE" if m.group(1) == "10" else "BIND" + m.group(1), line)
         m = re.match(r"Symbol table '(.*)' contains", line)
         if m:
             source = "dynsym" if m.group(1) == ".dynsym" else "symtab"
