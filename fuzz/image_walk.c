@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/limits.h"
+#include "load/load.h"
 
 /* Room for the sample object and anything allocated outside the arena, past its budget. */
 #define SLACK_BYTES ((size_t)1 << 20)
@@ -197,8 +198,10 @@ static void walk_common(const struct kin_image *img)
         sink += exp->ordinal + exp->va;
     }
 
-    EXPECT(img->anomaly_count <= KIN_MAX_ANOMALIES, "anomaly_count cap", img->anomaly_count);
-    EXPECT(!img->anomalies_dropped || img->anomaly_count == KIN_MAX_ANOMALIES,
+    EXPECT(img->anomaly_count <= KIN_MAX_ANOMALIES + KIN_MAX_LIMIT_ANOMALIES, "anomaly_count cap",
+           img->anomaly_count);
+    /* malloc never fails under the fuzzer, so only the cap may drop anomalies. */
+    EXPECT(!img->anomalies_dropped || img->anomaly_count >= KIN_MAX_ANOMALIES,
            "anomalies are dropped only past the cap", img->anomalies_dropped);
     EXPECT(!img->anomaly_count || img->anomalies, "anomalies array", 0);
     for (size_t i = 0; i < img->anomaly_count; i++) {
@@ -308,6 +311,14 @@ void fuzz_check_load(const uint8_t *data, size_t size, kin_status st, const stru
     walk_elf(img);
     if (st == KIN_MALFORMED) {
         EXPECT(img->anomaly_count > 0, "MALFORMED explains itself with anomalies", 0);
+    }
+    /* A sample whose arena budget ran out says so (load.c records limit.memory). */
+    if (s->arena.over_budget && img->anomaly_count < KIN_MAX_ANOMALIES + KIN_MAX_LIMIT_ANOMALIES) {
+        int found = 0;
+        for (size_t i = 0; i < img->anomaly_count; i++) {
+            found |= strcmp(img->anomalies[i].kind, "limit.memory") == 0;
+        }
+        EXPECT(found, "an exhausted memory budget is reported as limit.memory", 0);
     }
 
     /* Memory bound: the arena budget of limits.h plus slack for the sample object. */

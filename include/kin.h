@@ -296,7 +296,7 @@ struct kin_image {
     size_t export_count;
     const struct kin_anomaly *anomalies;
     size_t anomaly_count;
-    size_t anomalies_dropped; /* anomalies past KIN_MAX_ANOMALIES: counted, not kept */
+    size_t anomalies_dropped; /* past the cap (KIN_MAX_ANOMALIES; "limit.*" get 32 more): counted */
 
     struct kin_pe_info pe;
     struct kin_elf_info elf;

@@ -36,6 +36,7 @@
 #define KIN_MAX_RESOURCE_DEPTH  3u     /* type / name / language, as Windows uses it */
 #define KIN_MAX_STRING_LEN      4096u  /* any name read from a sample */
 #define KIN_MAX_ANOMALIES       1024u  /* anomalies kept per sample; the rest are counted */
+#define KIN_MAX_LIMIT_ANOMALIES 32u    /* extra room for "limit.*" anomalies past that cap */
 #define KIN_MAX_ANOMALY_REPEATS 16u    /* anomalies of one kind from one table (ELF) */
 #define KIN_MAX_NOTES           4096u  /* ELF notes examined per file */
 

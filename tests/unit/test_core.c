@@ -110,6 +110,42 @@ static void test_anomaly(void)
     kin__arena_release(&a);
 }
 
+/* An exhausted arena budget does not drop anomalies: they have their own cap. */
+static void test_anomaly_over_budget(void)
+{
+    struct arena a;
+    struct anomaly_list l = {0};
+    kin__arena_init(&a, 4096);
+    while (kin__arena_alloc(&a, 1000)) {
+    }
+    CHECK(a.over_budget);
+    kin__anomaly_add(&l, &a, "limit.memory", 0, "memory budget of this sample exhausted");
+    CHECK_EQ_U64(l.count, 1);
+    CHECK_EQ_U64(l.dropped, 0);
+    if (l.count == 1) {
+        CHECK_EQ_STR(l.v[0].message, "memory budget of this sample exhausted");
+    }
+    for (unsigned i = 0; i < KIN_MAX_ANOMALIES + 5; i++) {
+        kin__anomaly_add(&l, &a, "t.many", i, "anomaly number %u of a long series", i);
+    }
+    CHECK_EQ_U64(l.count, KIN_MAX_ANOMALIES);
+    CHECK_EQ_U64(l.dropped, 6);
+    /* Past the cap, "limit.*" anomalies still have KIN_MAX_LIMIT_ANOMALIES slots. */
+    for (unsigned i = 0; i < KIN_MAX_LIMIT_ANOMALIES + 3; i++) {
+        kin__anomaly_add(&l, &a, "limit.test", i, "cap %u reached", i);
+    }
+    CHECK_EQ_U64(l.count, KIN_MAX_ANOMALIES + KIN_MAX_LIMIT_ANOMALIES);
+    CHECK_EQ_U64(l.dropped, 9);
+    CHECK_EQ_STR(l.v[KIN_MAX_ANOMALIES].kind, "limit.test");
+    /*
+     * The budget is back in force for everything else (no new block; the free tail of the
+     * anomalies' last block may still serve small allocations), and anomalies kept to their cap.
+     */
+    CHECK(kin__arena_alloc(&a, (size_t)128 << 10) == NULL);
+    CHECK(a.used < 4096 + ((size_t)512 << 10));
+    kin__arena_release(&a);
+}
+
 static void test_util(void)
 {
     uint8_t zeros[64] = {0};
@@ -155,6 +191,7 @@ int main(void)
     test_span();
     test_arena();
     test_anomaly();
+    test_anomaly_over_budget();
     test_util();
     test_allocator();
     CHECK_DONE();
