@@ -353,12 +353,19 @@ static void test_lib(const char *tag, int is64)
     kin_sample_free(s);
 }
 
-/* Stripped copies keep .dynsym, the dynamic table and the build-id, and lose .symtab. */
-static void test_stripped(void)
+/*
+ * Stripped copies keep .dynsym, the dynamic table and the build-id, and lose .symtab. Without
+ * section headers (sstrip) the same dynamic symbols come through DT_SYMTAB.
+ */
+static void test_stripped(const char *tag)
 {
-    struct kin_sample *full = load(FIX "elf/prog_gcc64", KIN_OK);
-    struct kin_sample *st = load(FIX "elf/prog_gcc64.stripped", KIN_OK);
-    struct kin_sample *nosh = load(FIX "elf/prog_gcc64.noshdr", KIN_OK);
+    char path[3][512];
+    snprintf(path[0], sizeof(path[0]), FIX "elf/prog_%s", tag);
+    snprintf(path[1], sizeof(path[1]), FIX "elf/prog_%s.stripped", tag);
+    snprintf(path[2], sizeof(path[2]), FIX "elf/prog_%s.noshdr", tag);
+    struct kin_sample *full = load(path[0], KIN_OK);
+    struct kin_sample *st = load(path[1], KIN_OK);
+    struct kin_sample *nosh = load(path[2], KIN_OK);
     if (full && st && nosh) {
         const struct kin_image *a = kin_sample_image(full), *b = kin_sample_image(st);
         const struct kin_image *c = kin_sample_image(nosh);
@@ -391,12 +398,30 @@ static void test_stripped(void)
     kin_sample_free(full);
     kin_sample_free(st);
     kin_sample_free(nosh);
+}
+
+static void test_stripped_libs(void)
+{
     struct kin_sample *lib = load(FIX "elf/libkinfix_gcc64.so.stripped", KIN_OK);
     if (lib) {
         const struct kin_image *img = kin_sample_image(lib);
         CHECK_EQ_STR(img->elf.soname, "libkinfix.so.1");
         CHECK(symbol(img, "kin_fixture_lib_mul", KIN_SYMSRC_DYNSYM) != NULL);
         CHECK_EQ_U64(count_source(img, KIN_SYMSRC_SYMTAB), 0);
+        kin_sample_free(lib);
+    }
+    /* A 32-bit library without section headers: its export and soname survive. */
+    lib = load(FIX "elf/libkinfix_gcc32.so.noshdr", KIN_OK);
+    if (lib) {
+        const struct kin_image *img = kin_sample_image(lib);
+        CHECK_EQ_U64(img->section_count, 0);
+        CHECK_EQ_STR(img->elf.soname, "libkinfix.so.1");
+        CHECK(has_needed(img, "libc.so.6"));
+        const struct kin_symbol *f = symbol(img, "kin_fixture_lib_mul", KIN_SYMSRC_DYNSYM);
+        CHECK(f && f->defined && f->type == KIN_SYM_FUNC);
+        CHECK(symbol(img, "puts", KIN_SYMSRC_DYNSYM) != NULL);
+        CHECK_EQ_U64(img->anomaly_count, 0);
+        print_anomalies("libkinfix_gcc32.so.noshdr", img);
         kin_sample_free(lib);
     }
 }
@@ -725,7 +750,9 @@ int main(void)
     test_lib("gcc32", 0);
     test_lib("clang64", 1);
     test_lib("clang32", 0);
-    test_stripped();
+    test_stripped("gcc64");
+    test_stripped("gcc32");
+    test_stripped_libs();
     test_cross("mips32be", 0, 1, 8, KIN_ARCH_MIPS);
     test_cross("mips64be", 1, 1, 8, KIN_ARCH_MIPS);
     test_cross("ppc64be", 1, 1, 21, KIN_ARCH_OTHER);
