@@ -121,7 +121,7 @@ static kin_status migrate(struct sqlite_store *s, int target)
 {
     KIN_TRY(exec(s, "BEGIN IMMEDIATE", "migrating the index"));
     /* Another process may have migrated (or initialised) it while we waited for the lock. */
-    struct identity id;
+    struct identity id = {0, 0, 0};
     int empty = 0;
     kin_status st = read_identity(s, &id);
     if (st == KIN_OK) {
@@ -152,7 +152,7 @@ static kin_status migrate(struct sqlite_store *s, int target)
 
 kin_status kin__sqlite_schema_setup(struct sqlite_store *s, int max_version)
 {
-    struct identity id;
+    struct identity id = {0, 0, 0};
     int empty = 0;
     KIN_TRY(read_identity(s, &id));
     KIN_TRY(check_identity(s, &id, &empty));

@@ -81,7 +81,7 @@ static const char *path_in_tmp(const char *name, char *buf, size_t n)
 
 static void remove_db(const char *path)
 {
-    char buf[512];
+    char buf[600];
     (void)unlink(path);
     (void)snprintf(buf, sizeof(buf), "%s-wal", path);
     (void)unlink(buf);
