@@ -68,7 +68,7 @@ static const char *const sql_text[ST__COUNT] = {
                         "WHERE hash = ?2 RETURNING samples",
     [ST_PIC_FREQ_DELETE] = "DELETE FROM pic_freq WHERE hash = ?2",
     [ST_PIC_FREQ_GET] = "SELECT samples, families FROM pic_freq WHERE hash = ?2",
-    [ST_PIC_POSTINGS] = "SELECT family, sample, func FROM pic_postings WHERE hash = ?2",
+    [ST_PIC_POSTINGS] = "SELECT family, sample, func FROM pic_postings WHERE hash = ?2 LIMIT ?3",
     [ST_BAND_EXISTS_FAMILY] = "SELECT 1 FROM band_postings WHERE band = ?1 AND value = ?2 "
                               "AND family = ?3 LIMIT 1",
     [ST_BAND_DELETE_POSTINGS] = "DELETE FROM band_postings WHERE band = ?1 AND value = ?2 "
@@ -79,7 +79,7 @@ static const char *const sql_text[ST__COUNT] = {
     [ST_BAND_FREQ_DELETE] = "DELETE FROM band_freq WHERE band = ?1 AND value = ?2",
     [ST_BAND_FREQ_GET] = "SELECT samples, families FROM band_freq WHERE band = ?1 AND value = ?2",
     [ST_BAND_POSTINGS] = "SELECT family, sample, func FROM band_postings "
-                         "WHERE band = ?1 AND value = ?2",
+                         "WHERE band = ?1 AND value = ?2 LIMIT ?3",
 };
 
 static struct sqlite_store *impl(struct store *s)
@@ -791,12 +791,16 @@ static kin_status sqlite_freq(struct store *base,
     return found ? KIN_OK : KIN_NOTFOUND;
 }
 
-/* Reads the postings of one key into s->postings. */
-static kin_status
-read_postings(struct sqlite_store *s, sqlite3_stmt *q, const struct store_key *key, size_t *count)
+/* Reads the postings of one key into s->postings, at most limit (-1: all). */
+static kin_status read_postings(struct sqlite_store *s,
+                                sqlite3_stmt *q,
+                                const struct store_key *key,
+                                int64_t limit,
+                                size_t *count)
 {
     *count = 0;
     bind_key(q, key->band, key->value);
+    bind_i64(q, 3, limit);
     for (;;) {
         int row = 0;
         KIN_TRY(step_row(s, q, &row, "reading postings"));
@@ -836,22 +840,61 @@ static kin_status sqlite_lookup(struct store *base,
     if (!q_freq || !q_post) {
         return KIN_STORE;
     }
-    for (size_t i = 0; i < count; i++) {
-        struct store_freq freq;
-        int found = 0;
+    /*
+     * One read transaction for the whole batch: one snapshot, and no shared-memory locking per
+     * statement (in WAL mode each implicit transaction takes and drops locks: measured 33 us per
+     * key without this).
+     */
+    int own = sqlite3_get_autocommit(s->db);
+    if (own) {
+        int rc = sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL);
+        if (rc != SQLITE_OK) {
+            return kin__sqlite_error(s, rc, "starting a read");
+        }
+    }
+    /*
+     * Most keys are either absent or held by few samples: read up to max_samples + 1 postings
+     * first (one seek) and count their samples and families, which is exactly what the
+     * frequency row would say. Only keys with more postings than that pay a second seek for
+     * their frequency row, and get their postings only when few samples hold them after all.
+     */
+    int64_t first = max_samples >= (uint64_t)INT64_MAX ? -1 : (int64_t)max_samples + 1;
+    kin_status st = KIN_OK;
+    for (size_t i = 0; i < count && st == KIN_OK; i++) {
+        struct store_freq freq = {0, 0};
         size_t n = 0;
-        KIN_TRY(read_freq(s, q_freq, &keys[i], &freq, &found));
-        if (!found) {
+        st = read_postings(s, q_post, &keys[i], first, &n);
+        if (st != KIN_OK || n == 0) {
             continue;
         }
-        if (freq.samples <= max_samples) {
-            KIN_TRY(read_postings(s, q_post, &keys[i], &n));
+        if (first < 0 || n < (size_t)first) {
+            /* All postings are here, sorted by (family, sample): count the distinct ones. */
+            for (size_t k = 0; k < n; k++) {
+                const struct store_posting *p = &s->postings[k];
+                int new_family = k == 0 || p->family != s->postings[k - 1].family;
+                freq.samples += new_family || p->sample != s->postings[k - 1].sample;
+                freq.families += new_family && p->family != 0;
+            }
+        } else {
+            int found = 0;
+            st = read_freq(s, q_freq, &keys[i], &freq, &found);
+            if (st != KIN_OK || !found) {
+                continue;
+            }
+            n = 0;
+            if (freq.samples <= max_samples) {
+                st = read_postings(s, q_post, &keys[i], -1, &n);
+            }
         }
-        if (fn(ctx, i, &freq, n ? s->postings : NULL, n)) {
+        if (st == KIN_OK && fn(ctx, i, &freq, n ? s->postings : NULL, n)) {
             break;
         }
     }
-    return KIN_OK;
+    if (own) {
+        /* A read transaction has nothing to lose: COMMIT only ends it. */
+        (void)sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    }
+    return st;
 }
 
 static kin_status
