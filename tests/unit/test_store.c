@@ -443,6 +443,11 @@ static void test_postings(const char *path)
     CHECK_EQ_U64(h.keys, 2);
     CHECK_EQ_U64(h.key_index[0], 0);
     CHECK_EQ_U64(h.n[0], 5); /* 10 twice, 11, 12, 13 */
+    /* Counted from the postings, the same as the frequency row. */
+    CHECK_EQ_U64(h.freq[0].samples, 4);
+    CHECK_EQ_U64(h.freq[0].families, 2);
+    CHECK_EQ_U64(h.freq[1].samples, 1);
+    CHECK_EQ_U64(h.freq[1].families, 1);
     CHECK_EQ_U64(h.p[0][0].family, 0);
     CHECK_EQ_U64(h.p[0][1].sample, s10);
     CHECK_EQ_U64(h.p[0][1].func, 0);
@@ -457,6 +462,12 @@ static void test_postings(const char *path)
     CHECK_OK(s->ops->lookup(s, STORE_PIC, keys, 1, 3, on_hit, &h));
     CHECK_EQ_U64(h.keys, 1);
     CHECK_EQ_U64(h.n[0], 0);
+    CHECK_EQ_U64(h.freq[0].samples, 4);
+    CHECK_EQ_U64(h.freq[0].families, 2);
+    /* More postings than the cap but not more samples (10 holds it twice): all postings. */
+    memset(&h, 0, sizeof(h));
+    CHECK_OK(s->ops->lookup(s, STORE_PIC, keys, 1, 4, on_hit, &h));
+    CHECK_EQ_U64(h.n[0], 5);
     CHECK_EQ_U64(h.freq[0].samples, 4);
 
     /* Lookup by band value: a[1] and c[1] share a MinHash, so every band. */
