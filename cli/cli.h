@@ -27,5 +27,6 @@ int cmd_families(int argc, char **argv);
 int cmd_actors(int argc, char **argv);
 int cmd_rm(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+int cmd_ledger(int argc, char **argv);
 
 #endif

@@ -24,6 +24,7 @@ static const struct command commands[] = {
     {"actors", cmd_actors, "list the actors of the index"},
     {"rm", cmd_rm, "remove samples or families from the index"},
     {"stats", cmd_stats, "counts and size of the index"},
+    {"ledger", cmd_ledger, "follow Bitcoin addresses in a local node's block files"},
 };
 
 static void usage(FILE *f)

@@ -22,6 +22,7 @@ set_target_properties(kin::tlsh PROPERTIES IMPORTED_LOCATION ${TLSH_LIBRARY}
 set(KIN_DEPS_core)
 set(KIN_DEPS_load OpenSSL::Crypto kin::fuzzy kin::tlsh)
 set(KIN_DEPS_ioc OpenSSL::Crypto PkgConfig::PSL)
+set(KIN_DEPS_ledger OpenSSL::Crypto)
 set(KIN_DEPS_disasm Zydis::Zydis)
 set(KIN_DEPS_func)
 set(KIN_DEPS_sig OpenSSL::Crypto)

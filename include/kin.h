@@ -686,6 +686,285 @@ KIN_API KIN_NODISCARD kin_status kin_index_stats(struct kin_index *idx,
  */
 KIN_API KIN_NODISCARD kin_status kin_index_refresh_stats(struct kin_index *idx);
 
+/* ---------------------------------------------------------------------------------------------
+ * Ledger (issue #6). kin reads a Bitcoin Core blocks/ directory directly (blk*.dat, rev*.dat,
+ * xor.dat), with no node running and no third party told which addresses matter: it frames the
+ * records, links headers by previous hash and follows the chain with the most work (computed
+ * from nBits); input values and scripts come from the undo files, so no UTXO set is held.
+ * kin_ledger_watch() reports the payments to and spends from addresses (those `kin iocs` finds)
+ * and follows withdrawn funds; kin_ledger_cluster() links addresses spent together. Amounts
+ * are in satoshis. Malformed records, stale blocks and missing undo data become anomalies.
+ *
+ * A kin_ledger is used by one thread at a time. Results own their memory; every pointer in them
+ * is borrowed until they are freed.
+ */
+enum kin_btc_network {
+    KIN_BTC_UNKNOWN = 0,
+    KIN_BTC_MAINNET = 1,
+    KIN_BTC_TESTNET3 = 2,
+    KIN_BTC_TESTNET4 = 3,
+    KIN_BTC_SIGNET = 4,
+    KIN_BTC_REGTEST = 5,
+};
+
+/** "mainnet", "testnet3", "testnet4", "signet", "regtest" or "unknown". Never NULL. */
+KIN_API const char *kin_btc_network_name(uint32_t network);
+
+/**
+ * Whether s is a Bitcoin address kin can watch: Base58Check P2PKH/P2SH or a Bech32/Bech32m
+ * segwit address, checksum included. *network (may be NULL) gets its network; every testnet
+ * and signet share KIN_BTC_TESTNET3's prefixes. Returns KIN_OK or KIN_INVALID.
+ */
+KIN_API KIN_NODISCARD kin_status kin_btc_address_check(const char *s, uint32_t *network);
+
+/** Options for opening a blocks directory. Zero-initialise, then set what you need. */
+struct kin_ledger_options {
+    uint32_t network; /* enum kin_btc_network; 0: the magic of the first record decides */
+};
+
+/** What kin_ledger_open() found. */
+struct kin_ledger_info {
+    uint32_t network;
+    int obfuscated; /* xor.dat holds a non-zero key */
+    uint64_t block_files, undo_files;
+    uint64_t block_bytes, undo_bytes; /* sizes of the blk and rev files */
+    uint64_t records;                 /* block records framed */
+    uint64_t blocks;                  /* distinct blocks indexed (header and proof of work ok) */
+    uint64_t chain_blocks;            /* blocks on the most-work chain */
+    uint64_t stale_blocks;            /* indexed blocks off that chain */
+    uint64_t roots;                   /* 1 when every block descends from one first block */
+    uint64_t undo_records;            /* rev records framed */
+    uint64_t undo_matched;            /* chain blocks whose undo record was found and verified */
+    uint64_t first_height;            /* height of the chain's first block (0: genesis) */
+    uint64_t tip_height;
+    int64_t tip_time;   /* header time, Unix seconds */
+    char tip_hash[65];  /* display order hex; "" when no block was found */
+    char chainwork[65]; /* total work of the chain, hex as bitcoind prints it */
+};
+
+struct kin_ledger;
+
+/**
+ * Opens a Bitcoin Core blocks directory (the one holding blk00000.dat): lists and frames every
+ * blk and rev file, indexes the block headers, selects the most-work chain and matches undo
+ * records to its blocks (each checked by its checksum). Files are mapped read-only, a few at a
+ * time. opts may be NULL. Returns KIN_OK; KIN_INVALID; KIN_IO (unreadable directory or file;
+ * errno set); KIN_NOTFOUND (no blk*.dat); KIN_MALFORMED (no usable block; *out still holds the
+ * anomalies saying why: close it); KIN_LIMIT (more files than KIN_MAX_LEDGER_FILES); KIN_NOMEM.
+ */
+KIN_API KIN_NODISCARD kin_status kin_ledger_open(const char *blocks_dir,
+                                                 const struct kin_ledger_options *opts,
+                                                 struct kin_ledger **out);
+/** Closes a ledger and unmaps its files. NULL is accepted. */
+KIN_API void kin_ledger_close(struct kin_ledger *l);
+/** Fills *out with what the open found. */
+KIN_API void kin_ledger_get_info(const struct kin_ledger *l, struct kin_ledger_info *out);
+/**
+ * Anomalies of the open (kinds "ledger.*"; offset is the position in the file the message
+ * names). Borrowed; valid until kin_ledger_close(). *count gets their number, *dropped (may be
+ * NULL) how many more were counted past KIN_MAX_ANOMALIES.
+ */
+KIN_API const struct kin_anomaly *
+kin_ledger_anomalies(const struct kin_ledger *l, size_t *count, size_t *dropped);
+
+/** Daily prices (a CSV of date,price lines) to value transactions in a currency. */
+struct kin_prices;
+
+/**
+ * Parses a price list: one "YYYY-MM-DD,price" per line (a header line, blank lines, '#'
+ * comments, CRLF and quoted fields are accepted; a price may carry a decimal point). Returns
+ * KIN_OK; KIN_MALFORMED (a bad line: *bad_line, may be NULL, gets its number, from 1);
+ * KIN_LIMIT (more than KIN_MAX_LEDGER_PRICES lines); KIN_INVALID; KIN_NOMEM.
+ */
+KIN_API KIN_NODISCARD kin_status kin_prices_parse(const char *text,
+                                                  size_t size,
+                                                  struct kin_prices **out,
+                                                  size_t *bad_line);
+/** Frees a price list. NULL is accepted. */
+KIN_API void kin_prices_free(struct kin_prices *p);
+/**
+ * The price on the UTC day of time (Unix seconds), or the latest earlier day's within 7 days.
+ * Returns 1 and sets *price, or 0 when the list has none.
+ */
+KIN_API int kin_prices_at(const struct kin_prices *p, int64_t time, double *price);
+
+/** Where a transaction is: its id and block, display-order hex. */
+struct kin_ledger_txref {
+    char txid[65];
+    char block[65];
+    uint64_t height;
+    int64_t time; /* block header time, Unix seconds */
+};
+
+/** One output of a transaction. */
+struct kin_ledger_output {
+    const char *address; /* borrowed; "" for scripts without an address (OP_RETURN, multisig) */
+    const char *type;    /* borrowed; "p2pkh", "p2sh", "p2wpkh", "p2wsh", "p2tr", "p2pk", ... */
+    uint32_t vout;
+    uint64_t amount;
+    int watched;  /* pays a watched address (change back, or another watched address) */
+    int followed; /* kin follows this coin further (within the hop and fan-out bounds) */
+};
+
+/** A payment received by a watched address. */
+struct kin_ledger_payment {
+    struct kin_ledger_txref tx;
+    uint32_t vout;
+    uint64_t amount;
+    int has_value;     /* a price was known for that day */
+    double value;      /* amount times the price, in the price list's currency */
+    int spent;         /* a later transaction of the chain spends it */
+    char spent_by[65]; /* that transaction's id; "" when unspent */
+};
+
+/** A spend from a watched address: a withdrawal, and the alert it raises. */
+struct kin_ledger_spend {
+    struct kin_ledger_txref tx;
+    uint64_t amount; /* value of the inputs that spend the address's coins */
+    uint32_t inputs; /* how many of the transaction's inputs those are */
+    uint64_t fee;    /* inputs minus outputs; 0 when an input value is unknown */
+    int has_value;
+    double value;
+    const struct kin_ledger_output *outputs; /* borrowed; where the money went */
+    size_t output_count;
+    size_t outputs_omitted; /* outputs past KIN_MAX_LEDGER_LISTED, not listed */
+};
+
+/** The report of one watched address. */
+struct kin_ledger_address {
+    const char *address; /* borrowed; as given */
+    const char *type;    /* borrowed; "p2pkh", "p2sh", "p2wpkh", "p2wsh", "p2tr", "witness" */
+    const struct kin_ledger_payment *payments; /* borrowed; chain order */
+    size_t payment_count;
+    const struct kin_ledger_spend *spends; /* borrowed; chain order */
+    size_t spend_count;
+    uint64_t received;  /* sum of payments */
+    uint64_t withdrawn; /* sum of spends' amounts */
+    int64_t balance;    /* received - withdrawn (negative when earlier payments are missing) */
+    double received_value, withdrawn_value; /* with prices, over transactions that have one */
+    uint64_t first_height, last_height;     /* first and last activity; 0 when none */
+    int64_t first_time, last_time;
+};
+
+/** A withdrawal alert: spend `spend` of address `address` (indices into the watch result). */
+struct kin_ledger_alert {
+    size_t address;
+    size_t spend;
+};
+
+/**
+ * A transaction that moves followed funds further. Hop 1 spends coins a withdrawal created,
+ * hop 2 coins a hop-1 transaction created, and so on.
+ */
+struct kin_ledger_flow {
+    uint32_t hop;
+    struct kin_ledger_txref tx;
+    char from_txid[65]; /* the transaction that created the first followed coin spent */
+    uint64_t amount_in; /* value of the followed coins it spends */
+    const struct kin_ledger_output *outputs; /* borrowed */
+    size_t output_count;
+    size_t outputs_omitted; /* outputs past KIN_MAX_LEDGER_LISTED, not listed */
+    int has_value;
+    double value;  /* amount_in at that day's price */
+    int truncated; /* more outputs than the fan-out bound: only the largest are followed */
+};
+
+/** Options of a watch. Zero-initialise, then set what you need. */
+struct kin_watch_options {
+    uint32_t follow; /* hops to follow withdrawn funds (0: none; at most KIN_MAX_LEDGER_HOPS) */
+    uint32_t fanout; /* outputs followed per transaction, largest first; 0 means 8 */
+    const struct kin_prices *prices; /* borrowed for the call; may be NULL */
+};
+
+/** Counters of a chain scan. */
+struct kin_scan_stats {
+    uint64_t blocks;
+    uint64_t txs;
+    uint64_t bytes;        /* block bytes decoded */
+    uint64_t undo_missing; /* chain blocks scanned without undo data (spends found by outpoint) */
+};
+
+struct kin_watch;
+
+/**
+ * Scans the most-work chain once for count addresses (each a Bitcoin address, as
+ * kin_btc_address_check() accepts; duplicates are reported once): every payment, every spend
+ * with its destinations and, with opts->follow, the transactions that move the withdrawn funds
+ * further. Memory grows with the number of watched and followed coins, not with the chain.
+ * Returns KIN_OK; KIN_INVALID (an address does not decode: *bad, may be NULL, gets its index;
+ * or no address, or more than KIN_MAX_LEDGER_WATCH); KIN_NOMEM; KIN_IO (a file vanished).
+ * Caps reached give anomalies and kin_watch_truncated().
+ */
+KIN_API KIN_NODISCARD kin_status kin_ledger_watch(struct kin_ledger *l,
+                                                  const char *const *addresses,
+                                                  size_t count,
+                                                  const struct kin_watch_options *opts,
+                                                  struct kin_watch **out,
+                                                  size_t *bad);
+/** Frees a watch result. NULL is accepted. */
+KIN_API void kin_watch_free(struct kin_watch *w);
+/** Number of watched addresses (distinct, in the order given). */
+KIN_API size_t kin_watch_address_count(const struct kin_watch *w);
+/** Report of the i-th address. Borrowed; valid until kin_watch_free(). */
+KIN_API const struct kin_ledger_address *kin_watch_address(const struct kin_watch *w, size_t i);
+/** Withdrawal alerts in chain order. Borrowed. */
+KIN_API const struct kin_ledger_alert *kin_watch_alerts(const struct kin_watch *w, size_t *count);
+/** Followed transactions in chain order. Borrowed. */
+KIN_API const struct kin_ledger_flow *kin_watch_flows(const struct kin_watch *w, size_t *count);
+/** Anomalies of the scan (malformed blocks, undo mismatches, caps). Borrowed. */
+KIN_API const struct kin_anomaly *kin_watch_anomalies(const struct kin_watch *w, size_t *count);
+/** Scan counters. */
+KIN_API void kin_watch_stats(const struct kin_watch *w, struct kin_scan_stats *out);
+/** Non-zero when a cap stopped recording events or following coins. */
+KIN_API int kin_watch_truncated(const struct kin_watch *w);
+
+enum kin_link_kind {
+    KIN_LINK_INPUTS = 0, /* spent together in one transaction (common-input ownership) */
+    KIN_LINK_CHANGE = 1, /* a likely change output of a cluster transaction (soft) */
+};
+
+/** One piece of evidence of a cluster. */
+struct kin_cluster_link {
+    uint32_t kind;              /* enum kin_link_kind */
+    const char *from;           /* borrowed; an address already in the cluster */
+    const char *to;             /* borrowed; the address it links */
+    struct kin_ledger_txref tx; /* the transaction that justifies the link */
+    double score;               /* 1 for KIN_LINK_INPUTS; 0..1 for change */
+    const char *reason;         /* borrowed; English, e.g. "spent together (3 inputs)" */
+};
+
+/** Options of a cluster. Zero-initialise. */
+struct kin_cluster_options {
+    uint32_t max_passes; /* passes over the chain at most (2 to 8: the last scores change); 0: 4 */
+};
+
+struct kin_cluster;
+
+/**
+ * The wallet cluster of an address: addresses spent together with it in one transaction, and
+ * those spent together with them (union-find over passes of the chain until nothing joins),
+ * where transactions that look like CoinJoins (several equal-value outputs) are not evidence.
+ * Likely change outputs of the cluster's transactions are listed as scored soft links, not
+ * merged. Returns KIN_OK, KIN_INVALID (address), KIN_NOMEM or KIN_IO.
+ */
+KIN_API KIN_NODISCARD kin_status kin_ledger_cluster(struct kin_ledger *l,
+                                                    const char *address,
+                                                    const struct kin_cluster_options *opts,
+                                                    struct kin_cluster **out);
+/** Frees a cluster. NULL is accepted. */
+KIN_API void kin_cluster_free(struct kin_cluster *c);
+/** The cluster's addresses, the asked one first. Borrowed. */
+KIN_API const char *const *kin_cluster_addresses(const struct kin_cluster *c, size_t *count);
+/** The evidence: one input link per joined address, then the change links. Borrowed. */
+KIN_API const struct kin_cluster_link *kin_cluster_links(const struct kin_cluster *c,
+                                                         size_t *count);
+/** Transactions skipped as CoinJoin-like that spent a cluster address. */
+KIN_API uint64_t kin_cluster_coinjoins(const struct kin_cluster *c);
+/** Passes over the chain; *converged (may be NULL) is 1 when the last added no address. */
+KIN_API uint32_t kin_cluster_passes(const struct kin_cluster *c, int *converged);
+/** Anomalies of the scans. Borrowed. */
+KIN_API const struct kin_anomaly *kin_cluster_anomalies(const struct kin_cluster *c, size_t *count);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Checks that #include "..." lines in src/ only point down the pipeline:
-# core <- load <- ioc <- disasm <- func <- sig <- store <- match <- api, and that only src/disasm/
+# core <- load <- ioc <- ledger <- disasm <- func <- sig <- store <- match <- api, and that only src/disasm/
 # includes Zydis. cli/ and server/ may include only kin.h and their own headers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-stages=(core load ioc disasm func sig store match api)
+stages=(core load ioc ledger disasm func sig store match api)
 rank() { local i; for i in "${!stages[@]}"; do [ "${stages[$i]}" = "$1" ] && echo "$i" && return; done; echo -1; }
 bad=0
 for f in $(git ls-files 'src/*.c' 'src/*.h' 'src/*.cpp'); do
@@ -20,7 +20,7 @@ for f in $(git ls-files 'src/*.c' 'src/*.h' 'src/*.cpp'); do
   fi
 done
 for f in $(git ls-files 'cli/*.c' 'cli/*.h' 'server/*.c' 'server/*.h'); do
-  if grep -E '^#include "' "$f" | grep -qE '"\.\./src|"(core|load|ioc|disasm|func|sig|store|match|api)/'; then
+  if grep -E '^#include "' "$f" | grep -qE '"\.\./src|"(core|load|ioc|ledger|disasm|func|sig|store|match|api)/'; then
     echo "layering: $f reaches into src/ (use include/kin.h)"; bad=1
   fi
 done

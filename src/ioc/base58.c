@@ -140,3 +140,18 @@ int kin__btc_base58_check(const char *s, size_t n, const char **detail)
     SHA256(h1, sizeof(h1), h2);
     return memcmp(h2, raw + 21, 4) == 0 ? KIN_IOC_VALID : KIN_IOC_CHECKSUM_FAILED;
 }
+
+size_t kin__base58check_encode(const uint8_t *p, size_t n, char *out, size_t cap)
+{
+    /* Payload plus the first 4 bytes of its double SHA-256; addresses are 21 bytes. */
+    uint8_t buf[128];
+    if (n > sizeof(buf) - 4) {
+        return 0;
+    }
+    uint8_t h1[SHA256_DIGEST_LENGTH], h2[SHA256_DIGEST_LENGTH];
+    SHA256(p, n, h1);
+    SHA256(h1, sizeof(h1), h2);
+    memcpy(buf, p, n);
+    memcpy(buf + n, h2, 4);
+    return kin__base58_encode(buf, n + 4, out, cap);
+}

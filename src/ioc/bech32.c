@@ -249,3 +249,77 @@ int kin__btc_bech32_check(const char *s, size_t n, const char **detail)
     }
     return KIN_IOC_VALID;
 }
+
+/* Regroups bytes into 5-bit values, the last one zero-padded. */
+static size_t to_fives(const uint8_t *in, size_t n, uint8_t *out)
+{
+    uint32_t acc = 0;
+    unsigned bits = 0;
+    size_t len = 0;
+    for (size_t i = 0; i < n; i++) {
+        acc = ((acc << 8) | in[i]) & 0xfffu;
+        bits += 8;
+        while (bits >= 5) {
+            bits -= 5;
+            out[len++] = (uint8_t)((acc >> bits) & 31u);
+        }
+    }
+    if (bits) {
+        out[len++] = (uint8_t)((acc << (5 - bits)) & 31u);
+    }
+    return len;
+}
+
+size_t kin__bech32_encode(
+    const char *hrp, const uint8_t *data, size_t n, int encoding, char *out, size_t cap)
+{
+    size_t hrp_len = strlen(hrp);
+    /* hrp, '1', data, checksum and the NUL; BIP173 caps the string at 90 characters. */
+    if (hrp_len < 1 || hrp_len + 1 + n + BECH32_CHECKSUM > BECH32_MAX_LEN ||
+        hrp_len + 1 + n + BECH32_CHECKSUM + 1 > cap) {
+        return 0;
+    }
+    uint32_t chk = 1;
+    for (size_t i = 0; i < hrp_len; i++) {
+        chk = polymod_step(chk, (uint8_t)((unsigned char)hrp[i] >> 5));
+    }
+    chk = polymod_step(chk, 0);
+    for (size_t i = 0; i < hrp_len; i++) {
+        chk = polymod_step(chk, (uint8_t)((unsigned char)hrp[i] & 31));
+    }
+    size_t len = 0;
+    memcpy(out, hrp, hrp_len);
+    len = hrp_len;
+    out[len++] = '1';
+    for (size_t i = 0; i < n; i++) {
+        if (data[i] > 31) {
+            return 0;
+        }
+        chk = polymod_step(chk, data[i]);
+        out[len++] = charset[data[i]];
+    }
+    for (int i = 0; i < BECH32_CHECKSUM; i++) {
+        chk = polymod_step(chk, 0);
+    }
+    chk ^= encoding == BECH32_BECH32M ? BECH32M_CONST : 1u;
+    for (int i = 0; i < BECH32_CHECKSUM; i++) {
+        out[len++] = charset[(chk >> (5 * (BECH32_CHECKSUM - 1 - i))) & 31u];
+    }
+    out[len] = '\0';
+    return len;
+}
+
+size_t kin__segwit_encode(
+    const char *hrp, int version, const uint8_t *prog, size_t prog_len, char *out, size_t cap)
+{
+    uint8_t data[1 + (SEGWIT_PROG_MAX * 8 + 4) / 5];
+    if (version < 0 || version > SEGWIT_MAX_VER || prog_len < SEGWIT_PROG_MIN ||
+        prog_len > SEGWIT_PROG_MAX ||
+        (version == 0 && prog_len != SEGWIT_V0_P2WPKH && prog_len != SEGWIT_V0_P2WSH)) {
+        return 0;
+    }
+    data[0] = (uint8_t)version;
+    size_t n = 1 + to_fives(prog, prog_len, data + 1);
+    return kin__bech32_encode(hrp, data, n, version == 0 ? BECH32_BECH32 : BECH32_BECH32M, out,
+                              cap);
+}

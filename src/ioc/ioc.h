@@ -60,6 +60,11 @@ int kin__base58_digit(char c);
  * IOC_NONE; *detail gets a static description ("p2pkh mainnet").
  */
 int kin__btc_base58_check(const char *s, size_t n, const char **detail);
+/*
+ * Base58Check: encodes n payload bytes (version byte first) followed by the first 4 bytes of
+ * their double SHA-256. Returns the length (NUL-terminated in out), or 0 when cap is too small.
+ */
+size_t kin__base58check_encode(const uint8_t *p, size_t n, char *out, size_t cap);
 
 /* ---- Bech32 / Bech32m (bech32.c), BIP173 and BIP350 ---- */
 
@@ -90,6 +95,20 @@ int kin__bech32_decode(const char *s, size_t n, char *hrp, uint8_t *data, size_t
  */
 int kin__segwit_decode(
     const char *expect_hrp, const char *s, size_t n, int *version, uint8_t *prog, size_t *prog_len);
+
+/*
+ * Encodes hrp (lowercase) and n 5-bit values with a Bech32 or Bech32m checksum (enum
+ * bech32_encoding). Returns the length (NUL-terminated in out), or 0 when a value is not 5-bit,
+ * the string would pass 90 characters or cap is too small.
+ */
+size_t kin__bech32_encode(
+    const char *hrp, const uint8_t *data, size_t n, int encoding, char *out, size_t cap);
+/*
+ * Encodes a segwit address: witness version 0..16 and a program of 2..40 bytes (20 or 32 for
+ * v0), Bech32 for v0 and Bech32m for v1+ (BIP350). Returns the length, or 0 on a bad argument.
+ */
+size_t kin__segwit_encode(
+    const char *hrp, int version, const uint8_t *prog, size_t prog_len, char *out, size_t cap);
 
 /* Validates a Bech32/Bech32m Bitcoin address on bc, tb or bcrt. Validity or IOC_NONE. */
 int kin__btc_bech32_check(const char *s, size_t n, const char **detail);
