@@ -150,7 +150,9 @@ kin_status kin__files_open(struct ledger_files *fs, const char *dir)
         return st;
     }
     qsort(fs->blk, fs->blk_count, sizeof(*fs->blk), file_cmp);
-    qsort(fs->rev, fs->rev_count, sizeof(*fs->rev), file_cmp);
+    if (fs->rev_count > 1) {
+        qsort(fs->rev, fs->rev_count, sizeof(*fs->rev), file_cmp);
+    }
     return KIN_OK;
 }
 
