@@ -1,25 +1,30 @@
 /*
- * features.c: the feature set of the fuzzy signature, and its MinHash.
+ * features.c: the feature set of the fuzzy signature, and its MinHash (scheme 2).
  *
  * Features (each a 64-bit hash tagged with its kind, fed to the one-permutation MinHash):
- *   1. token unigrams as a multiset (the k-th occurrence of a token is its own feature);
- *   2. token bigrams inside a block (the first token of a block pairs with a block marker);
- *   3. block shapes: in/out degree, size class and the set of instruction classes;
+ *   1. the set of normalised instruction tokens (mnemonic + operand form);
+ *   3. the set of block shapes: in/out degree, size class and the set of instruction classes;
  *   4. constants: immediates of magnitude >= 256 that are not addresses;
  *   5. strings the function references (ASCII or UTF-16LE, 4+ characters);
  *   6. imported API names it calls;
- *   7. coarse size: instruction, block and call counts in log2 buckets.
- * Padding no-ops inside functions (loop alignment) are skipped: compilers place them freely.
- * docs/SIGNATURES.md gives the measured effect of each kind.
+ *   7. counts: instructions, blocks, edges, conditional branches (log2 buckets), calls (exact up
+ *      to 16 and as a thermometer: one feature per call), returns (up to 4).
+ * Kinds 4-6 survive any compiler and optimisation level, so each enters SIG_ROBUST_WEIGHT times
+ * (distinct salts), which raises their share of the signature. Token multisets and bigrams were
+ * dropped: they follow the optimisation level more than the source. Padding no-ops inside
+ * functions (loop alignment) are skipped. docs/SIGNATURES.md gives the measured effect of each
+ * choice.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "sig.h"
 
+/* Copies of each robust feature (constants, strings, API names); see docs/SIGNATURES.md. */
+#define SIG_ROBUST_WEIGHT 6u
+
 enum {
     F_UNI = 1,
-    F_BI = 2,
     F_BLOCK = 3,
     F_CONST = 4,
     F_STR = 5,
@@ -131,9 +136,9 @@ kin_status kin__sig_minhash(struct func_ctx *c,
     uint32_t mask = need - 1;
     memset(s->keys, 0, (size_t)need * 4);
 
+    uint32_t njcc = 0, nret = 0;
     for (uint32_t bi = 0; bi < b->block_count; bi++) {
         const struct func_block *blk = &b->blocks[bi];
-        uint32_t prev = 0x626c6b30u; /* block-start marker */
         uint32_t classes = 0, n = 0;
         for (uint32_t k = 0; k < blk->count; k++) {
             const struct func_insn *r = &c->ins[b->insns[blk->first + k]];
@@ -141,23 +146,28 @@ kin_status kin__sig_minhash(struct func_ctx *c,
                 continue;
             }
             uint32_t tok = r->tok;
-            kin__oph_add(&o, kin__feat(F_UNI, tok, occurrence(s, mask, tok)));
-            kin__oph_add(&o, kin__feat(F_BI, prev, tok));
-            prev = tok;
+            if (occurrence(s, mask, tok) == 0) {
+                kin__oph_add(&o, kin__feat(F_UNI, tok, 0));
+            }
             classes |= 1u << fi_class(r);
             n++;
+            njcc += fi_flow(r) == DIS_FLOW_JCC;
+            nret += fi_flow(r) == DIS_FLOW_RET;
             unsigned vk = fi_valkind(r);
+            uint64_t robust = 0, kind = 0;
             if (vk == FI_VAL_CONST) {
                 int32_t v = (int32_t)r->val;
                 if (v >= 256 || v <= -256) {
-                    kin__oph_add(&o, kin__feat(F_CONST, r->val, 0));
+                    robust = r->val;
+                    kind = F_CONST;
                 }
             } else if (vk == FI_VAL_ADDR && fi_flow(r) == DIS_FLOW_NONE) {
                 uint64_t va = c->img_lo + r->val;
-                uint64_t sh = kin__func_co(c, va) == FUNC_NONE ? string_at(c, va) : 0;
-                if (sh) {
-                    kin__oph_add(&o, kin__feat(F_STR, sh, 0));
-                }
+                robust = kin__func_co(c, va) == FUNC_NONE ? string_at(c, va) : 0;
+                kind = F_STR;
+            }
+            for (uint64_t w = 0; robust && w < SIG_ROBUST_WEIGHT; w++) {
+                kin__oph_add(&o, kin__feat(kind, robust, w));
             }
         }
         unsigned in = blk->indeg > 3 ? 3u : blk->indeg, out = blk->outdeg > 3 ? 3u : blk->outdeg;
@@ -167,12 +177,22 @@ kin_status kin__sig_minhash(struct func_ctx *c,
     for (uint32_t i = 0; i < b->api_count; i++) {
         const char *name = c->img->imports[b->apis[i]].name;
         if (name) {
-            kin__oph_add(&o, kin__feat(F_API, fnv64((const uint8_t *)name, strlen(name)), 0));
+            uint64_t h = fnv64((const uint8_t *)name, strlen(name));
+            for (uint64_t w = 0; w < SIG_ROBUST_WEIGHT; w++) {
+                kin__oph_add(&o, kin__feat(F_API, h, w));
+            }
         }
     }
     kin__oph_add(&o, kin__feat(F_SIZE, 1, log2_bucket(b->insn_count)));
     kin__oph_add(&o, kin__feat(F_SIZE, 2, log2_bucket(b->block_count)));
     kin__oph_add(&o, kin__feat(F_SIZE, 3, log2_bucket(b->call_count + 1)));
+    kin__oph_add(&o, kin__feat(F_SIZE, 4, b->call_count < 16 ? b->call_count : 16));
+    kin__oph_add(&o, kin__feat(F_SIZE, 5, log2_bucket(njcc + 1)));
+    kin__oph_add(&o, kin__feat(F_SIZE, 6, nret < 4 ? nret : 4));
+    kin__oph_add(&o, kin__feat(F_SIZE, 7, log2_bucket(b->edge_count + 1)));
+    for (uint32_t k = 0; k < b->call_count && k < 64; k++) {
+        kin__oph_add(&o, kin__feat(F_SIZE, 100 + k, 1)); /* call-count thermometer */
+    }
     kin__oph_finish(&o, minhash);
     return KIN_OK;
 }

@@ -4,9 +4,9 @@
  * The exact signature (pichash) hashes a function's bytes in block order with every
  * position-dependent field zeroed; block hashes do the same per block. The fuzzy signature is a
  * one-permutation MinHash (64 bins, optimal densification) over features chosen to survive
- * recompilation: normalised instruction n-grams, block shapes, constants, imported API names
- * and referenced strings. docs/SIGNATURES.md records each choice and its measured effect.
- * KIN_SIG_SCHEME changes whenever any output of this stage would change.
+ * recompilation: the set of normalised instruction tokens, block shapes, counts, and (weighted)
+ * constants, imported API names and referenced strings. docs/SIGNATURES.md records each choice and
+ * its measured effect. KIN_SIG_SCHEME changes whenever any output of this stage would change.
  */
 #ifndef KIN_SIG_H
 #define KIN_SIG_H
@@ -14,7 +14,7 @@
 #include "../func/func.h"
 
 /* Bump on any change to pichash, block hashes, features or MinHash (see docs/SIGNATURES.md). */
-#define KIN_SIG_SCHEME 1u
+#define KIN_SIG_SCHEME 2u
 
 /* A function is flagged KIN_FUNC_SMALL below either threshold (docs/SIGNATURES.md). */
 #define KIN_SIG_SMALL_INSNS 8u
