@@ -3,7 +3,8 @@
  * funcs.cmake: gcc -O2, x64 and x86, raw images with nm symbol lists) and on hand-assembled
  * code: every symbol is found and nothing else, jump tables become blocks, a function reached
  * only by a tail call is found, and hostile code (loops onto itself, overlapping instructions,
- * garbage) ends quickly. Determinism: two analyses give identical results.
+ * garbage) ends quickly. Determinism: two analyses give identical results. A mingw-built PE
+ * checks import thunks, API calls and relocation-independent signatures.
  */
 #include <stdlib.h>
 
@@ -233,6 +234,67 @@ static void test_tail_call(void)
     kin_sample_free(s);
 }
 
+static struct kin_funcs *analyze_file(const char *name, struct kin_sample **s)
+{
+    char path[512];
+    struct kin_load_options lo = {0};
+    struct kin_funcs *f = NULL;
+    lo.skip_fuzzy = 1;
+    snprintf(path, sizeof(path), "%s/%s", KIN_FIXTURE_DIR, name);
+    *s = NULL;
+    CHECK_OK(kin_sample_open(path, &lo, s));
+    if (*s) {
+        CHECK_OK(kin_funcs_analyze(*s, NULL, &f));
+    }
+    return f;
+}
+
+/*
+ * mingw-w64 PE fixture (tests/fixtures/funcs/pe_thunks.c): msvcrt functions are reached through
+ * jmp [IAT] thunks, which must be named after their import and flagged; calls through the IAT
+ * count as API calls; the x86 build linked at two image bases gives identical signatures.
+ */
+static void test_pe_thunks(void)
+{
+    struct kin_sample *s64, *s1, *s2;
+    struct kin_funcs *f64 = analyze_file("funcs_pe_thunks.x64.exe", &s64);
+    size_t thunks = 0, puts_thunk = 0;
+    uint32_t max_api = 0;
+    for (size_t i = 0; i < kin_funcs_count(f64); i++) {
+        const struct kin_function *fn = kin_funcs_get(f64, i);
+        if (fn->flags & KIN_FUNC_THUNK) {
+            thunks++;
+            CHECK(fn->flags & KIN_FUNC_SMALL);
+            CHECK(fn->name && !strncmp(fn->name, "thunk:", 6) && strchr(fn->name, '!'));
+            puts_thunk += fn->name && !strcmp(fn->name, "thunk:msvcrt.dll!puts");
+        }
+        if (fn->api_call_count > max_api) {
+            max_api = fn->api_call_count;
+        }
+    }
+    CHECK(thunks >= 10);
+    CHECK_EQ_U64(puts_thunk, 1);
+    CHECK(max_api >= 3);
+    kin_funcs_free(f64);
+    kin_sample_free(s64);
+
+    struct kin_funcs *f1 = analyze_file("funcs_pe_thunks.x86.exe", &s1);
+    struct kin_funcs *f2 = analyze_file("funcs_pe_thunks.x86b.exe", &s2);
+    CHECK(kin_funcs_count(f1) >= 50);
+    CHECK_EQ_U64(kin_funcs_count(f1), kin_funcs_count(f2));
+    for (size_t i = 0; i < kin_funcs_count(f1) && i < kin_funcs_count(f2); i++) {
+        const struct kin_function *a = kin_funcs_get(f1, i), *b = kin_funcs_get(f2, i);
+        CHECK_EQ_U64(b->va - a->va, 0x10000000 - 0x400000);
+        CHECK_EQ_U64(a->pichash, b->pichash);
+        CHECK_EQ_MEM(a->minhash, b->minhash, sizeof(a->minhash));
+        CHECK_EQ_U64(a->flags, b->flags);
+    }
+    kin_funcs_free(f1);
+    kin_funcs_free(f2);
+    kin_sample_free(s1);
+    kin_sample_free(s2);
+}
+
 int main(void)
 {
     test_fixture("prog_a", "x64", KIN_ARCH_X64);
@@ -241,5 +303,6 @@ int main(void)
     test_fixture("prog_b", "x86", KIN_ARCH_X86);
     test_hostile();
     test_tail_call();
+    test_pe_thunks();
     CHECK_DONE();
 }
