@@ -25,6 +25,7 @@ static const struct command commands[] = {
     {"rm", cmd_rm, "remove samples or families from the index"},
     {"stats", cmd_stats, "counts and size of the index"},
     {"ledger", cmd_ledger, "follow Bitcoin addresses in a local node's block files"},
+    {"attribute", cmd_attribute, "which indexed families and actors share code with files"},
 };
 
 static void usage(FILE *f)

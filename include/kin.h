@@ -965,6 +965,199 @@ KIN_API uint32_t kin_cluster_passes(const struct kin_cluster *c, int *converged)
 /** Anomalies of the scans. Borrowed. */
 KIN_API const struct kin_anomaly *kin_cluster_anomalies(const struct kin_cluster *c, size_t *count);
 
+/* ---------------------------------------------------------------------------------------------
+ * Attribution (issue #4). kin_attribute() compares a sample's functions with an index and tells
+ * which indexed families and actors share code with it, how much of that code is rare enough to
+ * be evidence, and what kin concludes, at one of three claim levels (docs/ATTRIBUTION-ENGINE.md):
+ * a variant of an indexed family, a new family tied by code to an indexed actor, or unattributed
+ * (kin abstains). Code alone never reaches an organisation or a person: kin makes no such claim.
+ *
+ * Evidence is graded. Library code (any function also found in a family of kind library) never
+ * counts, in the numerator or the denominator; code found in several families or actors counts
+ * less the more widely it is shared; small functions and thunks are not evidence. Whole-file
+ * similarity (TLSH, ssdeep, imphash, Rich hash) is forgeable: it is listed apart and never
+ * carries a claim. Confidence is the STIX 2.1 integer (0-100); kin_confidence_stix() and
+ * kin_confidence_icd203() give its words. ICD 203 forbids a confidence level and a likelihood
+ * phrase in one sentence: print them apart.
+ */
+enum kin_verdict {
+    KIN_VERDICT_UNATTRIBUTED = 0, /* weak, common or no shared code: kin abstains */
+    KIN_VERDICT_KNOWN_FAMILY = 1, /* a variant of an indexed family (STIX variant-of) */
+    KIN_VERDICT_KNOWN_ACTOR = 2,  /* a family not indexed, tied by code to an actor (authored-by) */
+};
+
+/** Options of an attribution. Zero-initialise, then set what you need. Strings are borrowed. */
+struct kin_attribute_options {
+    uint32_t top;          /* families and actors ranked in the report; 0 means 5 */
+    uint32_t max_evidence; /* shared functions listed, strongest first; 0 means 100 */
+    int no_whole_file;     /* do not compare TLSH, ssdeep, imphash and Rich hash */
+    /*
+     * Exclusion filter: match as if these samples, families and actors had never been added
+     * (frequency statistics and caps included, so the result is the one an index built without
+     * them would give). For what-if questions and leave-one-out benchmarks. Unknown names are
+     * ignored. The sample attributed is always excluded when it is itself in the index.
+     */
+    const char *const *exclude_samples; /* sha256, lowercase hex */
+    size_t exclude_sample_count;
+    const char *const *exclude_families;
+    size_t exclude_family_count;
+    const char *const *exclude_actors;
+    size_t exclude_actor_count;
+};
+
+/** A family or actor ranked by the code the sample shares with it. Shares are 0..1. */
+struct kin_candidate {
+    const char *name;    /* family or actor name */
+    const char *actor;   /* a family's actor ("" when none); "" for actor candidates */
+    double score;        /* share of the sample's non-library code it holds, weighted by rarity */
+    double unique;       /* share of that code found in it (this family, or this actor) only */
+    double matched;      /* share of that code it holds at all, without rarity weights */
+    uint32_t confidence; /* STIX 0-100 that the sample belongs to it (a variant of the family,
+                            or authored by the actor) */
+    uint64_t functions;  /* the sample's evidence functions it holds */
+    uint64_t unique_functions;  /* ... found in it only */
+    uint64_t unique_size;       /* bytes of those */
+    uint32_t families;          /* actor candidates: its families holding shared code */
+    const char *best_sample;    /* sha256 of its sample sharing the most code ("" when none) */
+    const char *best_version;   /* that sample's version ("" when unknown) */
+    double best_sample_matched; /* share of the code that sample holds, unweighted */
+};
+
+/** One function the sample shares with an indexed sample (its best match). */
+struct kin_evidence_function {
+    uint64_t va;        /* address in the attributed sample */
+    uint64_t size;      /* bytes */
+    const char *name;   /* its name when known (symbol, export), else NULL */
+    const char *sample; /* sha256 of the indexed sample holding the match */
+    uint64_t sample_va; /* address of the match there */
+    const char *family; /* family of that sample ("" when unlabelled) */
+    const char *actor;  /* its actor ("" when none) */
+    int exact;          /* 1: same position-independent hash; 0: fuzzy (MinHash) */
+    double similarity;  /* 1.0 when exact, else the MinHash Jaccard estimate */
+    double weight;      /* rarity weight (0..1): 1 when found in one family only */
+    uint32_t families;  /* families holding it (similar enough), this one included */
+    uint32_t actors;    /* actors (or unaffiliated families) holding it */
+};
+
+/** Whole-file similarity with an indexed sample: forgeable, supporting evidence only. */
+struct kin_evidence_file {
+    const char *sample; /* sha256 of the indexed sample */
+    const char *family; /* "" when unlabelled */
+    const char *actor;  /* "" when none */
+    const char *version;
+    int tlsh_distance;   /* TLSH distance (0 = same; <= 100 similar); -1 when unavailable */
+    int ssdeep_score;    /* ssdeep match score 0..100; -1 when unavailable */
+    int imphash_equal;   /* 1 when both have the same non-empty imphash */
+    int rich_hash_equal; /* 1 when both have the same non-empty Rich header hash */
+};
+
+/**
+ * Indicators (issue #5) shared with indexed samples. The index does not store indicators yet,
+ * so this list is always empty; the field is the hook for when it does.
+ */
+struct kin_evidence_indicator {
+    const char *type;   /* kin_ioc_type_name() */
+    const char *value;  /* the indicator */
+    const char *sample; /* sha256 of an indexed sample holding it */
+    const char *family;
+    uint32_t families; /* families holding it */
+};
+
+/** The result of one attribution. Every pointer is borrowed from its struct kin_attribution. */
+struct kin_attribution_report {
+    char sha256[65];        /* of the attributed sample */
+    uint32_t verdict;       /* enum kin_verdict */
+    const char *family;     /* claimed family (known-family), else NULL */
+    const char *actor;      /* claimed actor (known-actor, or the claimed family's), else NULL */
+    uint32_t confidence;    /* STIX 2.1 confidence in the claim; for unattributed, in the
+                               strongest candidate, which stayed below the claim threshold */
+    int circumstantial;     /* the claim rests on weak, common or forgeable evidence only */
+    const char *indexed_as; /* the sample is itself indexed: its family ("" when unlabelled),
+                               excluded from matching; NULL when it is not indexed */
+
+    /* The sample's code: functions, and bytes covered by functions. */
+    uint64_t functions;          /* all functions found */
+    uint64_t evidence_functions; /* neither small nor thunks: the ones that can be evidence */
+    uint64_t evidence_size;
+    uint64_t library_functions; /* evidence functions matching a library family: left out */
+    uint64_t library_size;
+    uint64_t shared_functions; /* non-library evidence functions matching any indexed sample */
+    uint64_t shared_size;
+    uint64_t common_functions; /* ... of which too widely held to weigh anything */
+    uint64_t common_size;
+
+    const struct kin_candidate *families; /* ranked, at most options.top */
+    size_t family_count;
+    const struct kin_candidate *actors; /* ranked, at most options.top */
+    size_t actor_count;
+    const struct kin_evidence_function *evidence; /* strongest first */
+    size_t evidence_count;
+    size_t evidence_total;                      /* shared functions before the max_evidence cut */
+    const struct kin_evidence_file *whole_file; /* best samples of the ranked families */
+    size_t whole_file_count;
+    const struct kin_evidence_indicator *indicators; /* always empty for now (see above) */
+    size_t indicator_count;
+    const char *const *caveats; /* English sentences: what weakens or limits the result */
+    size_t caveat_count;
+    const char *const *next_steps; /* English sentences: what an analyst should do next */
+    size_t next_step_count;
+};
+
+struct kin_attribution;
+
+/**
+ * Attributes a loaded sample whose functions were found by kin_funcs_analyze(). The index is
+ * only read; it may be written by another connection meanwhile (matching sees merged samples).
+ * opts may be NULL. *out is freed with kin_attribution_free().
+ * Returns KIN_OK (also when nothing matches: the verdict is then unattributed), KIN_NOMEM,
+ * KIN_INVALID (NULL argument), KIN_SCHEMA (the index holds another signature scheme) or
+ * KIN_STORE (kin_index_errmsg() says why). Uses idx, so one thread at a time per index.
+ */
+KIN_API KIN_NODISCARD kin_status kin_attribute(struct kin_index *idx,
+                                               const struct kin_sample *s,
+                                               const struct kin_funcs *funcs,
+                                               const struct kin_attribute_options *opts,
+                                               struct kin_attribution **out);
+/**
+ * kin_attribute() for functions computed elsewhere: img gives the sample's facts (sha256 and
+ * the whole-file hashes) and funcs[count] its functions, of this kin's signature scheme.
+ */
+KIN_API KIN_NODISCARD kin_status kin_attribute_functions(struct kin_index *idx,
+                                                         const struct kin_image *img,
+                                                         const struct kin_function *funcs,
+                                                         size_t count,
+                                                         const struct kin_attribute_options *opts,
+                                                         struct kin_attribution **out);
+/**
+ * Attributes a sample the index already holds (by sha256) as if it were new: its stored
+ * functions and hashes are the query and the sample itself is excluded. Same statuses, plus
+ * KIN_NOTFOUND when the index does not hold it.
+ */
+KIN_API KIN_NODISCARD kin_status kin_attribute_indexed(struct kin_index *idx,
+                                                       const char *sha256,
+                                                       const struct kin_attribute_options *opts,
+                                                       struct kin_attribution **out);
+/** Frees an attribution. NULL is accepted. */
+KIN_API void kin_attribution_free(struct kin_attribution *a);
+/** The report of an attribution. Borrowed; valid until kin_attribution_free(). */
+KIN_API const struct kin_attribution_report *
+kin_attribution_report(const struct kin_attribution *a);
+
+/** "unattributed", "known-family" or "known-actor"; "unknown" outside the enum. Never NULL. */
+KIN_API const char *kin_verdict_name(uint32_t verdict);
+/** STIX 2.1 None/Low/Med/High scale: "None" (0), "Low" (1-29), "Med" (30-69), "High" (70-100). */
+KIN_API const char *kin_confidence_stix(uint32_t confidence);
+/**
+ * The DNI / ICD 203 likelihood phrase of a STIX confidence (STIX 2.1 Appendix A): "almost no
+ * chance" (0-9), "very unlikely" (10-19), "unlikely" (20-39), "roughly even chance" (40-59),
+ * "likely" (60-79), "very likely" (80-89), "almost certain" (90-100). Values above 100 read as 100.
+ */
+KIN_API const char *kin_confidence_icd203(uint32_t confidence);
+/** TLSH distance of two digests (70 hex digits, "T1" prefix accepted); -1 when one is invalid. */
+KIN_API int kin_tlsh_distance(const char *a, const char *b);
+/** ssdeep match score (0..100) of two ssdeep digests; -1 when one is invalid. */
+KIN_API int kin_ssdeep_compare(const char *a, const char *b);
+
 #ifdef __cplusplus
 }
 #endif

@@ -6,11 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "../store/store.h"
-
-struct kin_index {
-    struct store *store;
-};
+#include "api.h"
 
 /* Starts an API call: clears the previous message. */
 static void begin_call(struct kin_index *idx)

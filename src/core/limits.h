@@ -90,4 +90,7 @@
 #define KIN_MAX_LEDGER_PASSES     8u          /* cluster passes over the chain */
 #define KIN_MAX_LEDGER_PRICES     200000u     /* lines of a price file */
 
+/* Attribution (issue #4, src/match/). */
+#define KIN_MAX_MATCH_HITS (1u << 24) /* occurrences of query functions kept by stage 1 */
+
 #endif /* KIN_CORE_LIMITS_H */

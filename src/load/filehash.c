@@ -44,3 +44,22 @@ kin_status kin__file_hashes(struct load_ctx *c)
     }
     return KIN_OK;
 }
+
+int kin__ssdeep_compare(const char *a, const char *b)
+{
+    if (!a || !b || !*a || !*b) {
+        return -1;
+    }
+    int r = fuzzy_compare(a, b);
+    return r < 0 || r > 100 ? -1 : r;
+}
+
+int kin_tlsh_distance(const char *a, const char *b)
+{
+    return kin__tlsh_diff(a, b);
+}
+
+int kin_ssdeep_compare(const char *a, const char *b)
+{
+    return kin__ssdeep_compare(a, b);
+}

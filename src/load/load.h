@@ -75,5 +75,9 @@ kin_status kin__file_hashes(struct load_ctx *c);
 
 /* TLSH through Debian's C++ libtlsh (tlsh_shim.cpp). out gets "" for inputs TLSH refuses. */
 void kin__tlsh_digest(const uint8_t *p, size_t n, char out[73]);
+/* TLSH distance of two digests as `tlsh -c` gives it (0 = same); -1 when one does not parse. */
+int kin__tlsh_diff(const char *a, const char *b);
+/* ssdeep (libfuzzy fuzzy_compare) match score of two digests, 0..100; -1 when one is invalid. */
+int kin__ssdeep_compare(const char *a, const char *b);
 
 #endif /* KIN_LOAD_H */

@@ -17,6 +17,11 @@ static const char *const sql_text[ST__COUNT] = {
     [ST_BEGIN] = "BEGIN IMMEDIATE",
     [ST_COMMIT] = "COMMIT",
     [ST_ROLLBACK] = "ROLLBACK",
+    [ST_BEGIN_READ] = "BEGIN DEFERRED",
+    [ST_GET_FUNCTION] = "SELECT va, size, flags, pichash, minhash FROM functions WHERE id = ?1",
+    [ST_GET_SAMPLE] = "SELECT sha256, coalesce(family, 0), version, arch, format, source, md5, "
+                      "sha1, imphash, rich_hash, tlsh, ssdeep, first_seen, scheme, "
+                      "function_count, code_size, file_size FROM samples WHERE id = ?1",
     [ST_GET_META] = "SELECT value FROM meta WHERE key = ?1",
     [ST_SET_META] = "INSERT INTO meta(key, value) VALUES (?1, ?2) "
                     "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -191,6 +196,17 @@ static kin_status sqlite_rollback(struct store *base)
         return KIN_OK; /* SQLite already rolled back (after some errors it does) */
     }
     return simple(base, ST_ROLLBACK, "rolling back");
+}
+
+static kin_status sqlite_begin_read(struct store *base)
+{
+    return simple(base, ST_BEGIN_READ, "starting a read");
+}
+
+/* Ends a read snapshot (a read transaction commits nothing). */
+static kin_status sqlite_end_read(struct store *base)
+{
+    return simple(base, ST_COMMIT, "ending a read");
 }
 
 static kin_status sqlite_get_meta(struct store *base, const char *key, char *out, size_t out_size)
@@ -510,6 +526,91 @@ sqlite_sample_functions(struct store *base, int64_t sample, store_function_fn fn
     }
     done(q);
     return KIN_OK;
+}
+
+static kin_status
+sqlite_get_function(struct store *base, int64_t sample, uint32_t index, struct store_function *f)
+{
+    struct sqlite_store *s = impl(base);
+    sqlite3_stmt *q = stmt(s, ST_GET_FUNCTION);
+    int row = 0;
+    if (!q) {
+        return KIN_STORE;
+    }
+    bind_i64(q, 1, func_id(sample, index));
+    KIN_TRY(step_row(s, q, &row, "reading a function"));
+    if (!row) {
+        done(q);
+        return KIN_NOTFOUND;
+    }
+    memset(f, 0, sizeof(*f));
+    f->index = index;
+    f->va = (uint64_t)sqlite3_column_int64(q, 0);
+    f->size = (uint64_t)sqlite3_column_int64(q, 1);
+    f->flags = (uint32_t)sqlite3_column_int64(q, 2);
+    f->pichash = (uint64_t)sqlite3_column_int64(q, 3);
+    const void *blob = sqlite3_column_blob(q, 4);
+    int n = sqlite3_column_bytes(q, 4);
+    kin_status st = kin__store_decode_minhash(blob, (size_t)(n > 0 ? n : 0), f->minhash);
+    done(q);
+    if (st != KIN_OK) {
+        return kin__store_seterr(base, KIN_STORE,
+                                 "the index '%s' is corrupt: a MinHash record has %d bytes",
+                                 s->path, n);
+    }
+    return KIN_OK;
+}
+
+/* A copy of text column i in the arena; NULL when the column is NULL. *nomem on failure. */
+static const char *col_copy(sqlite3_stmt *q, int i, struct arena *a, int *nomem)
+{
+    const unsigned char *p = sqlite3_column_text(q, i);
+    if (!p) {
+        return NULL;
+    }
+    const char *c = kin__arena_strndup(a, p, (size_t)sqlite3_column_bytes(q, i));
+    if (!c) {
+        *nomem = 1;
+    }
+    return c;
+}
+
+static kin_status
+sqlite_get_sample(struct store *base, int64_t id, struct arena *a, struct store_sample *r)
+{
+    struct sqlite_store *s = impl(base);
+    sqlite3_stmt *q = stmt(s, ST_GET_SAMPLE);
+    int row = 0, nomem = 0;
+    if (!q) {
+        return KIN_STORE;
+    }
+    bind_i64(q, 1, id);
+    KIN_TRY(step_row(s, q, &row, "reading a sample"));
+    if (!row) {
+        done(q);
+        return KIN_NOTFOUND;
+    }
+    memset(r, 0, sizeof(*r));
+    r->id = id;
+    r->sha256 = col_copy(q, 0, a, &nomem);
+    r->family = sqlite3_column_int64(q, 1);
+    r->version = col_copy(q, 2, a, &nomem);
+    r->arch = col_copy(q, 3, a, &nomem);
+    r->format = col_copy(q, 4, a, &nomem);
+    r->source = col_copy(q, 5, a, &nomem);
+    r->md5 = col_copy(q, 6, a, &nomem);
+    r->sha1 = col_copy(q, 7, a, &nomem);
+    r->imphash = col_copy(q, 8, a, &nomem);
+    r->rich_hash = col_copy(q, 9, a, &nomem);
+    r->tlsh = col_copy(q, 10, a, &nomem);
+    r->ssdeep = col_copy(q, 11, a, &nomem);
+    r->first_seen = sqlite3_column_int64(q, 12);
+    r->scheme = (uint32_t)sqlite3_column_int64(q, 13);
+    r->function_count = (uint64_t)sqlite3_column_int64(q, 14);
+    r->code_size = (uint64_t)sqlite3_column_int64(q, 15);
+    r->file_size = (uint64_t)sqlite3_column_int64(q, 16);
+    done(q);
+    return nomem || !r->sha256 ? KIN_NOMEM : KIN_OK;
 }
 
 static sqlite3_stmt *kind_stmt(struct sqlite_store *s, enum store_kind kind, enum stmt_id pic_id)
@@ -1086,6 +1187,8 @@ const struct store_ops kin__sqlite_ops = {
     .begin = sqlite_begin,
     .commit = sqlite_commit,
     .rollback = sqlite_rollback,
+    .begin_read = sqlite_begin_read,
+    .end_read = sqlite_end_read,
     .get_meta = sqlite_get_meta,
     .set_meta = sqlite_set_meta,
     .find_actor = sqlite_find_actor,
@@ -1100,6 +1203,8 @@ const struct store_ops kin__sqlite_ops = {
     .family_samples = sqlite_family_samples,
     .put_functions = sqlite_put_functions,
     .sample_functions = sqlite_sample_functions,
+    .get_function = sqlite_get_function,
+    .get_sample = sqlite_get_sample,
     .stage_postings = sqlite_stage_postings,
     .unstage = sqlite_unstage,
     .flush = sqlite_flush,

@@ -108,6 +108,12 @@ struct store_ops {
     kin_status (*begin)(struct store *s);
     kin_status (*commit)(struct store *s);
     kin_status (*rollback)(struct store *s);
+    /*
+     * A read snapshot for matching: every read between begin_read() and end_read() sees the
+     * index as it was at the first read, whatever another connection commits meanwhile.
+     */
+    kin_status (*begin_read)(struct store *s);
+    kin_status (*end_read)(struct store *s);
 
     /* Index-wide settings (meta table); get gives NOTFOUND when unset. */
     kin_status (*get_meta)(struct store *s, const char *key, char *out, size_t out_size);
@@ -139,6 +145,16 @@ struct store_ops {
                                    int64_t sample,
                                    store_function_fn fn,
                                    void *ctx);
+    /* One function of a sample (name left NULL); NOTFOUND when absent. For matching. */
+    kin_status (*get_function)(struct store *s,
+                               int64_t sample,
+                               uint32_t index,
+                               struct store_function *out);
+    /* One sample by id, its strings copied into the arena; NOTFOUND when absent. */
+    kin_status (*get_sample)(struct store *s,
+                             int64_t id,
+                             struct arena *a,
+                             struct store_sample *out);
 
     /*
      * Postings of one sample, each array sorted (kin__store_sort_entries()). They are staged:

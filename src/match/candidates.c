@@ -1,0 +1,458 @@
+/*
+ * candidates.c: stage 1 of attribution. For each evidence function of the query, reads the
+ * postings of its exact hash and of its KIN_LSH_BANDS band values, drops excluded samples,
+ * applies the caps, and keeps its occurrences: indexed functions with the same exact hash or
+ * at least min_bands equal band values. From them it learns in how many families and actors
+ * the function occurs (its rarity), whether library code holds it, and a cheap score per
+ * sample that picks the samples stage 2 verifies.
+ *
+ * Caps (MCRIT's issues #69 and #107: Go runtime code held by every Go sample exploded memory):
+ * a key held by more than max_samples samples or max_families labelled families is common code;
+ * its postings are not kept and the function is weightless when its exact hash, or at least
+ * common_bands of its band values, are common. The store is asked for postings up to
+ * max_samples plus the number of excluded samples, and the caps are applied after the filter,
+ * so they count exactly what an index without the excluded samples would hold.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/limits.h"
+#include "match_int.h"
+
+/* A posting of one query function, before aggregation. */
+struct raw {
+    uint32_t sample; /* slot */
+    uint32_t func;
+    uint32_t exact; /* 1: from the exact hash; 0: from a band */
+};
+
+struct q_ctx {
+    struct match_state *m;
+    struct raw *v;
+    size_t count, cap;
+    uint32_t over_bands; /* band keys over a cap */
+    int pic_over;        /* the exact hash is over a cap */
+    int nomem;
+};
+
+/*
+ * Distinct values of a MinHash: below KIN_MINHASH_SIZE when the function had few features
+ * (empty bins are filled with copies), so a proxy for how much the signature says.
+ */
+static uint32_t distinct_values(const uint32_t *mh)
+{
+    uint32_t v[KIN_MINHASH_SIZE];
+    memcpy(v, mh, sizeof(v));
+    /* Insertion sort: 64 values. */
+    for (size_t i = 1; i < KIN_MINHASH_SIZE; i++) {
+        uint32_t x = v[i];
+        size_t j = i;
+        while (j > 0 && v[j - 1] > x) {
+            v[j] = v[j - 1];
+            j--;
+        }
+        v[j] = x;
+    }
+    uint32_t d = 1;
+    for (size_t i = 1; i < KIN_MINHASH_SIZE; i++) {
+        d += v[i] != v[i - 1];
+    }
+    return d;
+}
+
+/*
+ * Small functions, thunks, and functions whose signature has too few features are not evidence:
+ * their hashes and band values are shared by unrelated code (measured in
+ * docs/ATTRIBUTION-ENGINE.md: functions under 32 bytes drew three quarters of all postings).
+ */
+int kin__match_is_evidence(const struct match_params *p, const struct kin_function *f)
+{
+    if (f->flags & (KIN_FUNC_SMALL | KIN_FUNC_THUNK)) {
+        return 0;
+    }
+    return f->size >= p->min_size && distinct_values(f->minhash) >= p->min_distinct;
+}
+
+static int push_raw(struct q_ctx *c, uint32_t sample, uint32_t func, uint32_t exact)
+{
+    if (c->count == c->cap) {
+        size_t ncap = c->cap ? c->cap * 2 : 256;
+        struct raw *n = kin__realloc(c->v, ncap * sizeof(*n));
+        if (!n) {
+            c->nomem = 1;
+            return -1;
+        }
+        c->v = n;
+        c->cap = ncap;
+    }
+    struct raw *r = &c->v[c->count++];
+    r->sample = sample;
+    r->func = func;
+    r->exact = exact;
+    return 0;
+}
+
+/*
+ * Postings of one key (sorted by family, sample, func). Counts what survives the exclusion
+ * filter; over a cap, nothing is kept.
+ */
+static int on_key(struct q_ctx *c,
+                  const struct store_freq *freq,
+                  const struct store_posting *p,
+                  size_t count,
+                  uint32_t exact)
+{
+    struct match_state *m = c->m;
+    const struct match_params *prm = m->p;
+    m->stats->keys++;
+    m->stats->postings += count;
+    if (count == 0) {
+        m->stats->keys_capped += freq->samples > 0;
+        /* Postings withheld: more than max_samples + excluded samples hold it. */
+        return freq->samples > 0 ? 1 : 0;
+    }
+    uint64_t samples = 0, families = 0;
+    int64_t last_sample = 0, last_family = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (kin__match_is_excluded(m, p[i].sample)) {
+            continue;
+        }
+        if (p[i].sample != last_sample || samples == 0) {
+            samples++;
+            last_sample = p[i].sample;
+        }
+        if (p[i].family > 0 && p[i].family != last_family) {
+            families++;
+            last_family = p[i].family;
+        }
+    }
+    if (samples > prm->max_samples || families > prm->max_families) {
+        m->stats->keys_capped++;
+        return 1;
+    }
+    size_t start = c->count;
+    for (size_t i = 0; i < count; i++) {
+        if (kin__match_is_excluded(m, p[i].sample)) {
+            continue;
+        }
+        int64_t slot = kin__match_sample_slot(m, p[i].sample, p[i].family);
+        if (slot < 0 || push_raw(c, (uint32_t)slot, p[i].func, exact) != 0) {
+            c->nomem = 1;
+            c->count = start;
+            return 0;
+        }
+    }
+    return 0;
+}
+
+static int on_pic(void *ctx,
+                  size_t key_index,
+                  const struct store_freq *freq,
+                  const struct store_posting *p,
+                  size_t count)
+{
+    struct q_ctx *c = ctx;
+    (void)key_index;
+    if (on_key(c, freq, p, count, 1)) {
+        c->pic_over = 1;
+    }
+    return c->nomem;
+}
+
+static int on_band(void *ctx,
+                   size_t key_index,
+                   const struct store_freq *freq,
+                   const struct store_posting *p,
+                   size_t count)
+{
+    struct q_ctx *c = ctx;
+    (void)key_index;
+    if (on_key(c, freq, p, count, 0)) {
+        c->over_bands++;
+    }
+    return c->nomem;
+}
+
+static int cmp_raw(const void *a, const void *b)
+{
+    const struct raw *x = a, *y = b;
+    if (x->sample != y->sample) {
+        return x->sample < y->sample ? -1 : 1;
+    }
+    if (x->func != y->func) {
+        return x->func < y->func ? -1 : 1;
+    }
+    return (int)y->exact - (int)x->exact;
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static uint32_t count_distinct(int64_t *v, size_t n)
+{
+    uint32_t d = 0;
+    qsort(v, n, sizeof(*v), cmp_key);
+    for (size_t i = 0; i < n; i++) {
+        d += i == 0 || v[i] != v[i - 1];
+    }
+    return d;
+}
+
+static kin_status push_hit(struct match_state *m, const struct match_hit *h)
+{
+    if (m->hit_count >= KIN_MAX_MATCH_HITS) {
+        m->hits_truncated = 1;
+        return KIN_OK;
+    }
+    if (m->hit_count == m->hit_cap) {
+        size_t ncap = m->hit_cap ? m->hit_cap * 2 : 4096;
+        struct match_hit *n = kin__realloc(m->hits, ncap * sizeof(*n));
+        if (!n) {
+            return KIN_NOMEM;
+        }
+        m->hits = n;
+        m->hit_cap = ncap;
+    }
+    m->hits[m->hit_count++] = *h;
+    return KIN_OK;
+}
+
+/* Scratch for the family and actor keys of one function's occurrences. */
+struct keys {
+    int64_t *fam, *act;
+    size_t cap;
+};
+
+static kin_status keys_reserve(struct keys *k, size_t n)
+{
+    if (n <= k->cap) {
+        return KIN_OK;
+    }
+    size_t ncap = k->cap ? k->cap : 64;
+    while (ncap < n) {
+        ncap *= 2;
+    }
+    int64_t *a = kin__realloc(k->fam, ncap * sizeof(*a));
+    if (!a) {
+        return KIN_NOMEM;
+    }
+    k->fam = a;
+    int64_t *b = kin__realloc(k->act, ncap * sizeof(*b));
+    if (!b) {
+        return KIN_NOMEM;
+    }
+    k->act = b;
+    k->cap = ncap;
+    return KIN_OK;
+}
+
+/* Aggregates the raw postings of one function into its occurrences and rarity. */
+static kin_status
+occurrences(struct match_state *m, struct q_ctx *c, struct match_qfunc *qf, struct keys *k)
+{
+    const struct match_params *p = m->p;
+    if (c->count > 1) {
+        qsort(c->v, c->count, sizeof(*c->v), cmp_raw);
+    }
+    /* Merge (sample, func) runs: exact flag and number of bands. */
+    size_t n = 0;
+    for (size_t i = 0; i < c->count;) {
+        size_t j = i;
+        uint32_t bands = 0, exact = 0;
+        while (j < c->count && c->v[j].sample == c->v[i].sample && c->v[j].func == c->v[i].func) {
+            if (c->v[j].exact) {
+                exact = 1;
+            } else {
+                bands++;
+            }
+            j++;
+        }
+        if (exact || bands >= p->min_bands) {
+            c->v[n].sample = c->v[i].sample;
+            c->v[n].func = c->v[i].func;
+            c->v[n].exact = exact | (bands << 1);
+            n++;
+        }
+        i = j;
+    }
+    KIN_TRY(keys_reserve(k, n ? n : 1));
+    size_t labelled = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct match_sample *s = &m->samples[c->v[i].sample];
+        k->fam[i] = s->fam ? s->fam->id : -s->id;
+        k->act[i] = kin__match_actor_key(s->fam, s->id);
+        if (s->fam) {
+            labelled++;
+            if (s->fam->kind == KIN_FAMILY_LIBRARY) {
+                qf->library = 1;
+            }
+        }
+    }
+    qf->families = count_distinct(k->fam, n);
+    qf->actors = count_distinct(k->act, n);
+    /* Labelled families: the distinct positive keys, at the end of the sorted array. */
+    uint32_t labelled_families = 0;
+    for (size_t i = 0; i < n && labelled; i++) {
+        labelled_families += k->fam[i] > 0 && (i == 0 || k->fam[i] != k->fam[i - 1]);
+    }
+    if (c->pic_over || c->over_bands >= p->common_bands || labelled_families > p->max_families) {
+        qf->common = 1;
+    }
+    qf->hit_begin = (uint32_t)m->hit_count;
+    if (qf->library || qf->common) {
+        return KIN_OK;
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct match_hit h;
+        h.sample = c->v[i].sample;
+        h.func = c->v[i].func;
+        h.exact = (uint8_t)(c->v[i].exact & 1);
+        h.bands = (uint8_t)(c->v[i].exact >> 1);
+        KIN_TRY(push_hit(m, &h));
+    }
+    qf->hit_count = (uint32_t)(m->hit_count - qf->hit_begin);
+    return KIN_OK;
+}
+
+/* Adds a function's stage-1 weight to the samples holding it (the best occurrence each). */
+static void stage1_scores(struct match_state *m, const struct match_qfunc *qf)
+{
+    double w = (double)qf->f->size * kin__match_family_weight(qf);
+    for (uint32_t i = 0; i < qf->hit_count;) {
+        const struct match_hit *h = &m->hits[qf->hit_begin + i];
+        double best = 0;
+        uint32_t j = i;
+        while (j < qf->hit_count && m->hits[qf->hit_begin + j].sample == h->sample) {
+            const struct match_hit *x = &m->hits[qf->hit_begin + j];
+            double st = x->exact ? 1.0 : (double)x->bands / KIN_LSH_BANDS;
+            best = st > best ? st : best;
+            j++;
+        }
+        m->samples[h->sample].stage1 += w * best;
+        i = j;
+    }
+}
+
+static int cmp_stage1_desc(const void *a, const void *b)
+{
+    const struct match_sample *const *x = a, *const *y = b;
+    if ((*x)->stage1 != (*y)->stage1) {
+        return (*x)->stage1 > (*y)->stage1 ? -1 : 1;
+    }
+    return (*x)->id < (*y)->id ? -1 : (*x)->id > (*y)->id;
+}
+
+/*
+ * Picks the samples stage 2 verifies: the top_samples best of each of the top_families best
+ * families (by their best sample), so every family that can be reported is scored on its own
+ * samples rather than crowded out by one family with many.
+ */
+static kin_status select_samples(struct match_state *m)
+{
+    const struct match_params *p = m->p;
+    if (!m->sample_count) {
+        return KIN_OK;
+    }
+    struct match_sample **order = kin__calloc(m->sample_count, sizeof(*order));
+    if (!order) {
+        return KIN_NOMEM;
+    }
+    for (size_t i = 0; i < m->sample_count; i++) {
+        order[i] = &m->samples[i];
+    }
+    qsort(order, m->sample_count, sizeof(*order), cmp_stage1_desc);
+    for (size_t i = 0; i < m->family_count; i++) {
+        m->families[i].stage1 = 0;
+    }
+    /* Family rank: the order in which its best sample appears. */
+    uint32_t *taken = kin__calloc(m->family_count ? m->family_count : 1, sizeof(*taken));
+    if (!taken) {
+        kin__free(order);
+        return KIN_NOMEM;
+    }
+    uint32_t families = 0;
+    for (size_t i = 0; i < m->sample_count; i++) {
+        struct match_sample *s = order[i];
+        if (!s->fam || s->fam->kind == KIN_FAMILY_LIBRARY || s->stage1 <= 0) {
+            continue;
+        }
+        size_t f = s->fam->slot;
+        if (taken[f] == 0) {
+            if (families >= p->top_families) {
+                continue;
+            }
+            families++;
+            s->fam->stage1 = s->stage1;
+        }
+        if (taken[f] < p->top_samples) {
+            taken[f]++;
+            s->verify = 1;
+            m->stats->samples_verified++;
+        }
+    }
+    kin__free(taken);
+    kin__free(order);
+    return KIN_OK;
+}
+
+kin_status kin__match_stage1(struct match_state *m)
+{
+    const struct match_query *q = m->q;
+    struct store *s = m->store;
+    struct q_ctx c;
+    struct keys k;
+    kin_status st = KIN_OK;
+    memset(&c, 0, sizeof(c));
+    memset(&k, 0, sizeof(k));
+    c.m = m;
+    size_t n = 0;
+    for (size_t i = 0; i < q->count; i++) {
+        n += kin__match_is_evidence(m->p, q->funcs[i]);
+    }
+    m->qf = kin__arena_array(m->arena, n ? n : 1, sizeof(*m->qf));
+    if (!m->qf) {
+        return KIN_NOMEM;
+    }
+    uint64_t max = m->p->max_samples + (uint64_t)m->excluded_count;
+    for (size_t i = 0; i < q->count && st == KIN_OK; i++) {
+        const struct kin_function *f = q->funcs[i];
+        if (!kin__match_is_evidence(m->p, f)) {
+            continue;
+        }
+        struct match_qfunc *qf = &m->qf[m->qf_count++];
+        qf->f = f;
+        c.count = 0;
+        c.over_bands = 0;
+        c.pic_over = 0;
+        struct store_key keys[KIN_LSH_BANDS];
+        uint64_t bands[KIN_LSH_BANDS];
+        keys[0].band = 0;
+        keys[0].value = f->pichash;
+        st = s->ops->lookup(s, STORE_PIC, keys, 1, max, on_pic, &c);
+        if (st != KIN_OK) {
+            break;
+        }
+        kin_minhash_bands(f->minhash, bands);
+        for (uint32_t b = 0; b < KIN_LSH_BANDS; b++) {
+            keys[b].band = b;
+            keys[b].value = bands[b];
+        }
+        st = s->ops->lookup(s, STORE_BAND, keys, KIN_LSH_BANDS, max, on_band, &c);
+        if (st == KIN_OK && c.nomem) {
+            st = KIN_NOMEM;
+        }
+        if (st == KIN_OK) {
+            st = occurrences(m, &c, qf, &k);
+        }
+        if (st == KIN_OK) {
+            stage1_scores(m, qf);
+        }
+    }
+    kin__free(c.v);
+    kin__free(k.fam);
+    kin__free(k.act);
+    return st == KIN_OK ? select_samples(m) : st;
+}

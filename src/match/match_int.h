@@ -1,0 +1,161 @@
+/*
+ * match_int.h: private to the match stage: the state of one attribution, shared by labels.c
+ * (families, actors, samples, the exclusion filter), candidates.c (stage 1), score.c (stage 2),
+ * verdict.c (claim and confidence) and report.c (what the analyst reads).
+ *
+ * Everything lives in one arena per attribution (the report's strings and arrays included) or
+ * in kin__malloc vectors freed by match_state_release(). Samples and families are referred to
+ * by their slot in the tables below, not by store id, once stage 1 has met them.
+ */
+#ifndef KIN_MATCH_INT_H
+#define KIN_MATCH_INT_H
+
+#include "match.h"
+
+/* A family of the index. Families are few: the table holds them all, sorted by id. */
+struct match_family {
+    int64_t id;
+    const char *name;
+    const char *actor_name; /* "" when none */
+    int64_t actor;          /* actor id, 0 when none */
+    uint32_t kind;          /* enum kin_family_kind */
+    int excluded;           /* every sample of it is excluded: as if not indexed */
+    /* Stage 1: best stage-1 score of its samples. Stage 2: aggregates of score.c. */
+    double stage1;
+    size_t slot; /* index in the table */
+};
+
+/* A sample met in the postings. */
+struct match_sample {
+    int64_t id;
+    int64_t family;           /* store family id, 0 when unlabelled */
+    struct match_family *fam; /* NULL when unlabelled */
+    double stage1;            /* rarity-weighted stage-1 score */
+    int verify;               /* selected for stage 2 */
+    struct store_sample row;  /* read lazily (row.id == 0 until then) */
+};
+
+/* One occurrence of a query function in an indexed sample (after the exclusion filter). */
+struct match_hit {
+    uint32_t sample; /* slot in the sample table */
+    uint32_t func;   /* index of the function in that sample */
+    uint8_t bands;   /* LSH bands shared (0..KIN_LSH_BANDS) */
+    uint8_t exact;   /* same position-independent hash */
+};
+
+/* A query function that can be evidence (neither small nor a thunk). */
+struct match_qfunc {
+    const struct kin_function *f;
+    uint32_t hit_begin, hit_count; /* its hits in match_state.hits */
+    uint32_t families;             /* distinct families holding it (unlabelled samples count 1) */
+    uint32_t actors;               /* distinct actors (a family without actor counts as one) */
+    uint8_t library;               /* occurs in a library family: not evidence at all */
+    uint8_t common;                /* over a cap: weightless */
+    /* Stage 2: best verified match. */
+    double best_sim;
+    uint32_t best_hit; /* index in hits; valid when best_sim > 0 */
+    uint64_t best_va;  /* address of the best match */
+};
+
+/* Per family (and per actor) aggregates over the query's functions. */
+struct match_agg {
+    double score;       /* sum of size * similarity * rarity weight */
+    double unique;      /* sum of size * similarity over functions found in it only */
+    double matched;     /* sum of size * similarity */
+    uint64_t functions; /* functions matched */
+    uint64_t unique_functions;
+    uint64_t unique_size; /* bytes of those */
+    uint32_t families;    /* actors: families of it holding matched code */
+    int64_t best_sample;  /* slot of the sample with the most matched code, -1 when none */
+    double best_sample_matched;
+};
+
+/* An actor: a store actor, or a family without actor standing for itself. */
+struct match_actor {
+    int64_t id; /* store actor id, or 0 for a family standing for itself */
+    const char *name;
+    struct match_family *solo; /* the family, when it has no actor */
+};
+
+struct match_state {
+    struct store *store;
+    const struct match_query *q;
+    const struct match_params *p;
+    const struct kin_attribute_options *o;
+    struct arena *arena; /* the attribution's */
+    struct match_stats *stats;
+
+    /* labels.c */
+    struct match_family *families; /* sorted by id */
+    size_t family_count;
+    int64_t *excluded; /* excluded sample ids, sorted */
+    size_t excluded_count;
+    size_t excluded_families;     /* distinct labelled families among excluded samples */
+    struct match_sample *samples; /* kin__malloc vector */
+    size_t sample_count, sample_cap;
+    uint32_t *sample_map; /* open addressing: sample id -> slot + 1; 0 = empty */
+    size_t sample_map_cap;
+
+    /* candidates.c */
+    struct match_qfunc *qf;
+    size_t qf_count;
+    struct match_hit *hits; /* kin__malloc vector */
+    size_t hit_count, hit_cap;
+    int hits_truncated; /* KIN_MAX_MATCH_HITS reached */
+
+    /* score.c: per family slot, and per actor. */
+    struct match_agg *fam_agg;
+    struct match_actor *actors;
+    struct match_agg *act_agg;
+    size_t actor_count;
+    double denom_family; /* informative code for family shares (bytes, rarity-weighted) */
+    double denom_actor;  /* informative code for actor shares */
+    double denom_raw;    /* non-library evidence code, bytes */
+};
+
+/* The result handed to the caller: the report and the arena holding everything it points to. */
+struct kin_attribution {
+    struct arena arena;
+    struct kin_attribution_report report;
+    struct match_stats stats;
+};
+
+/* labels.c */
+kin_status kin__match_labels_load(struct match_state *m, int64_t self);
+void kin__match_state_release(struct match_state *m);
+int kin__match_is_excluded(const struct match_state *m, int64_t sample);
+struct match_family *kin__match_family(const struct match_state *m, int64_t id);
+/* The slot of sample id (adding it, with its family, when new); -1 when out of memory. */
+int64_t kin__match_sample_slot(struct match_state *m, int64_t id, int64_t family);
+/* Reads a sample's row (hashes, version) once. */
+kin_status kin__match_sample_row(struct match_state *m, struct match_sample *s);
+/* Actor key of a family (store actor id, or a key of its own) and of an unlabelled sample. */
+int64_t kin__match_actor_key(const struct match_family *f, int64_t sample);
+
+/* candidates.c: stage 1. Whether a query function can be evidence at all. */
+int kin__match_is_evidence(const struct match_params *p, const struct kin_function *f);
+kin_status kin__match_stage1(struct match_state *m);
+/* score.c: stage 2 and the aggregates. */
+kin_status kin__match_stage2(struct match_state *m);
+/* Rarity weight of a function for a family and for an actor (score.c). */
+double kin__match_family_weight(const struct match_qfunc *f);
+double kin__match_actor_weight(const struct match_qfunc *f);
+/*
+ * verdict.c: the confidence of every family and actor (arrays of family_count and actor_count),
+ * the best of each (SIZE_MAX when none), then the claim written into r.
+ */
+void kin__match_confidences(struct match_state *m,
+                            uint32_t *fam_conf,
+                            uint32_t *act_conf,
+                            size_t *best_fam,
+                            size_t *best_act);
+void kin__match_verdict(struct match_state *m,
+                        const uint32_t *fam_conf,
+                        const uint32_t *act_conf,
+                        size_t best_fam,
+                        size_t best_act,
+                        struct kin_attribution_report *r);
+/* report.c: the candidates, evidence, caveats and next steps of the report. */
+kin_status kin__match_report(struct match_state *m, struct kin_attribution *a);
+
+#endif /* KIN_MATCH_INT_H */
