@@ -111,6 +111,7 @@ struct match_state {
     double denom_family; /* informative code for family shares (bytes, rarity-weighted) */
     double denom_actor;  /* informative code for actor shares */
     double denom_raw;    /* non-library evidence code, bytes */
+    int small_index;     /* too few actors and no library family: rarity cannot be judged */
 };
 
 /* The result handed to the caller: the report and the arena holding everything it points to. */

@@ -294,6 +294,12 @@ static void caveats(struct match_state *m, struct kin_attribution_report *r, str
                                    "nothing.",
                                    100.0 * (double)r->common_size / (double)r->evidence_size));
     }
+    if (m->small_index) {
+        add_line(m, c,
+                 "The index holds fewer than three actors and no library family: runtime code "
+                 "cannot be told from family code, so no claim is made. Index more families, "
+                 "or reference builds of the runtimes with kin add --library.");
+    }
     if (m->hits_truncated) {
         add_line(m, c,
                  "The cap on occurrences was reached: some shared code was not examined, and "

@@ -5,8 +5,8 @@
  * to every family and actor holding it, its size times its best similarity there, weighted by
  * its rarity:
  *
- *   family weight  1 / (families x actors)   1 in one family; 1/2 in two families of one actor;
- *                                             1/4 in two families of two actors; ...
+ *   family weight  1 / (families x actors^2) 1 in one family; 1/2 in two families of one actor;
+ *                                             1/8 in two families of two actors; ...
  *   actor weight   1 / actors^2              1 in one actor, whatever its families; 1/4 in two
  *
  * Shares are taken over the query's informative code: the bytes of its non-library evidence
@@ -25,7 +25,8 @@ double kin__match_family_weight(const struct match_qfunc *f)
     if (f->families == 0) {
         return 1;
     }
-    return 1.0 / ((double)f->families * (double)(f->actors ? f->actors : 1));
+    double a = f->actors ? (double)f->actors : 1;
+    return 1.0 / ((double)f->families * a * a);
 }
 
 double kin__match_actor_weight(const struct match_qfunc *f)

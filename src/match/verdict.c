@@ -19,7 +19,7 @@
 void kin__match_params_default(struct match_params *p)
 {
     memset(p, 0, sizeof(*p));
-    p->min_size = 32;
+    p->min_size = 48;
     p->min_distinct = 16;
     p->max_samples = 1024;
     p->max_families = 16;
@@ -39,6 +39,11 @@ void kin__match_params_default(struct match_params *p)
 
 /* The claim threshold: STIX Med. Below it, kin abstains. */
 #define CLAIM_MIN 30u
+/* Highest confidence of a candidate resting on little unique code, or of any candidate of an
+ * index too small to tell runtime code from family code: Low, so kin abstains. */
+#define LITTLE_CODE_MAX 25.0
+/* Actors an index needs (without a library family) before rarity means anything. */
+#define MIN_ACTORS 3u
 
 static uint32_t clamp_conf(double v)
 {
@@ -76,7 +81,8 @@ static uint32_t confidence_of(const struct match_params *p,
     /* strength 1 (the thresholds just met) maps to 50; the curve saturates towards 95. */
     double conf = 95.0 * (1.0 - exp(-strength * 0.73));
     if (a->unique_size < p->min_unique_size || a->unique_functions < p->min_unique_funcs) {
-        conf = conf > 40 ? 40 : conf; /* little code: never more than Med */
+        /* A few functions can be copied, planted or generic: never enough for a claim. */
+        conf = conf > LITTLE_CODE_MAX ? LITTLE_CODE_MAX : conf;
     }
     return clamp_conf(conf);
 }
@@ -84,6 +90,38 @@ static uint32_t confidence_of(const struct match_params *p,
 static double share(double x, double d)
 {
     return d > 0 ? x / d : 0;
+}
+
+/*
+ * Rarity needs something to be rare against: with fewer than MIN_ACTORS actors (a family without
+ * actor counts as one) and no library family, runtime code looks unique to whatever family holds
+ * it, so no candidate may reach a claim.
+ */
+static int small_index(const struct match_state *m)
+{
+    int64_t seen[MIN_ACTORS];
+    size_t n = 0;
+    for (size_t f = 0; f < m->family_count; f++) {
+        const struct match_family *fam = &m->families[f];
+        if (fam->excluded) {
+            continue;
+        }
+        if (fam->kind == KIN_FAMILY_LIBRARY) {
+            return 0;
+        }
+        int64_t key = kin__match_actor_key(fam, 0);
+        size_t i = 0;
+        while (i < n && seen[i] != key) {
+            i++;
+        }
+        if (i == n) {
+            if (n + 1 == MIN_ACTORS) {
+                return 0;
+            }
+            seen[n++] = key;
+        }
+    }
+    return 1;
 }
 
 /* Fills the confidence of every family and actor with matched code. */
@@ -96,6 +134,7 @@ void kin__match_confidences(struct match_state *m,
     const struct match_params *p = m->p;
     double top1 = 0, top2 = 0;
     *best_fam = SIZE_MAX;
+    m->small_index = small_index(m);
     for (size_t f = 0; f < m->family_count; f++) {
         double sc = m->fam_agg[f].score;
         if (m->families[f].excluded || m->families[f].kind == KIN_FAMILY_LIBRARY ||
@@ -141,6 +180,14 @@ void kin__match_confidences(struct match_state *m,
                                         : confidence_of(p, a, share(a->unique, m->denom_actor),
                                                         share(a->score, m->denom_actor), margin,
                                                         p->actor_unique, p->actor_score);
+    }
+    if (m->small_index) {
+        for (size_t f = 0; f < m->family_count; f++) {
+            fam_conf[f] = fam_conf[f] > LITTLE_CODE_MAX ? (uint32_t)LITTLE_CODE_MAX : fam_conf[f];
+        }
+        for (size_t i = 0; i < m->actor_count; i++) {
+            act_conf[i] = act_conf[i] > LITTLE_CODE_MAX ? (uint32_t)LITTLE_CODE_MAX : act_conf[i];
+        }
     }
 }
 

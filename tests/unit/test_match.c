@@ -1,0 +1,505 @@
+/*
+ * test_match.c: attribution (src/match/) on programs compiled from tests/fixtures/attr/: two
+ * versions of one family are attributed known-family; a program sharing only the C runtime with
+ * the index, or only code of a library family, is unattributed; library code never counts; the
+ * exclusion filter gives the result of an index built without the excluded samples; an index
+ * too small to judge rarity makes no claim; confidence words follow the STIX 2.1 tables at every
+ * boundary; attribution runs while another process adds to the index; allocation failures are
+ * reported, never crash.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "kin.h"
+
+#define FIX(name) KIN_FIXTURE_DIR "/attr_" name ".exe"
+
+struct loaded {
+    struct kin_sample *s;
+    struct kin_funcs *f;
+};
+
+static int load(const char *path, struct loaded *l)
+{
+    memset(l, 0, sizeof(*l));
+    if (kin_sample_open(path, NULL, &l->s) != KIN_OK ||
+        kin_funcs_analyze(l->s, NULL, &l->f) != KIN_OK) {
+        fprintf(stderr, "cannot load fixture %s\n", path);
+        check_failures++;
+        return -1;
+    }
+    return 0;
+}
+
+static void unload(struct loaded *l)
+{
+    kin_funcs_free(l->f);
+    kin_sample_free(l->s);
+}
+
+static void
+add(struct kin_index *idx, const char *path, const char *family, const char *actor, uint32_t kind)
+{
+    struct loaded l;
+    struct kin_labels lab;
+    if (load(path, &l) != 0) {
+        return;
+    }
+    memset(&lab, 0, sizeof(lab));
+    lab.family = family;
+    lab.actor = actor;
+    lab.kind = kind;
+    CHECK_OK(kin_index_add_sample(idx, l.s, l.f, &lab, NULL));
+    unload(&l);
+}
+
+/* alpha v1 (actor red), beta (blue), delta (green); with_lib adds the library reference. */
+static struct kin_index *make_index(const char *path, int with_lib, int with_alpha_v2)
+{
+    struct kin_index *idx = NULL;
+    CHECK_OK(kin_index_open(path, KIN_INDEX_CREATE, &idx));
+    if (!idx) {
+        return NULL;
+    }
+    add(idx, FIX("alpha_v1"), "alpha", "red", KIN_FAMILY_MALWARE);
+    add(idx, FIX("beta"), "beta", "blue", KIN_FAMILY_MALWARE);
+    add(idx, FIX("delta"), "delta", "green", KIN_FAMILY_TOOL);
+    if (with_lib) {
+        add(idx, FIX("libref"), "sharedlib", NULL, KIN_FAMILY_LIBRARY);
+    }
+    if (with_alpha_v2) {
+        add(idx, FIX("alpha_v2"), "alpha", "red", KIN_FAMILY_MALWARE);
+    }
+    CHECK_OK(kin_index_flush(idx));
+    return idx;
+}
+
+static struct kin_attribution *
+attribute(struct kin_index *idx, const char *path, const struct kin_attribute_options *o)
+{
+    struct loaded l;
+    struct kin_attribution *a = NULL;
+    if (load(path, &l) != 0) {
+        return NULL;
+    }
+    CHECK_OK(kin_attribute(idx, l.s, l.f, o, &a));
+    unload(&l);
+    return a;
+}
+
+static const struct kin_candidate *find(const struct kin_candidate *c, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!strcmp(c[i].name, name)) {
+            return &c[i];
+        }
+    }
+    return NULL;
+}
+
+static void test_words(void)
+{
+    /* STIX 2.1 Appendix A: None 0, Low 1-29, Med 30-69, High 70-100. */
+    for (uint32_t c = 0; c <= 100; c++) {
+        const char *want = c == 0 ? "None" : c <= 29 ? "Low" : c <= 69 ? "Med" : "High";
+        CHECK_EQ_STR(kin_confidence_stix(c), want);
+    }
+    /* DNI / ICD 203 scale: 0-9, 10-19, 20-39, 40-59, 60-79, 80-89, 90-100. */
+    static const struct {
+        uint32_t lo, hi;
+        const char *phrase;
+    } icd[] = {
+        {0, 9, "almost no chance"},      {10, 19, "very unlikely"}, {20, 39, "unlikely"},
+        {40, 59, "roughly even chance"}, {60, 79, "likely"},        {80, 89, "very likely"},
+        {90, 100, "almost certain"},
+    };
+    for (size_t i = 0; i < sizeof(icd) / sizeof(icd[0]); i++) {
+        CHECK_EQ_STR(kin_confidence_icd203(icd[i].lo), icd[i].phrase);
+        CHECK_EQ_STR(kin_confidence_icd203(icd[i].hi), icd[i].phrase);
+        if (icd[i].lo > 0) {
+            CHECK(strcmp(kin_confidence_icd203(icd[i].lo - 1), icd[i].phrase) != 0);
+        }
+        for (uint32_t c = icd[i].lo; c <= icd[i].hi; c++) {
+            CHECK_EQ_STR(kin_confidence_icd203(c), icd[i].phrase);
+        }
+    }
+    CHECK_EQ_STR(kin_confidence_stix(101), "High");
+    CHECK_EQ_STR(kin_confidence_stix(UINT32_MAX), "High");
+    CHECK_EQ_STR(kin_confidence_icd203(101), "almost certain");
+    CHECK_EQ_STR(kin_confidence_icd203(UINT32_MAX), "almost certain");
+    CHECK_EQ_STR(kin_verdict_name(KIN_VERDICT_UNATTRIBUTED), "unattributed");
+    CHECK_EQ_STR(kin_verdict_name(KIN_VERDICT_KNOWN_FAMILY), "known-family");
+    CHECK_EQ_STR(kin_verdict_name(KIN_VERDICT_KNOWN_ACTOR), "known-actor");
+    CHECK_EQ_STR(kin_verdict_name(99), "unknown");
+}
+
+static void test_fuzzy_compare(void)
+{
+    struct loaded a, b;
+    if (load(FIX("alpha_v1"), &a) != 0 || load(FIX("alpha_v2"), &b) != 0) {
+        return;
+    }
+    const struct kin_file_hashes *ha = &kin_sample_image(a.s)->hashes;
+    const struct kin_file_hashes *hb = &kin_sample_image(b.s)->hashes;
+    CHECK(kin_tlsh_distance(ha->tlsh, ha->tlsh) == 0);
+    int d = kin_tlsh_distance(ha->tlsh, hb->tlsh);
+    CHECK(d > 0 && d < 200);
+    char t1[80];
+    snprintf(t1, sizeof(t1), "T1%s", hb->tlsh);
+    CHECK(kin_tlsh_distance(ha->tlsh, t1) == d);
+    CHECK(kin_tlsh_distance(ha->tlsh, "nonsense") == -1);
+    CHECK(kin_tlsh_distance(NULL, hb->tlsh) == -1);
+    CHECK(kin_ssdeep_compare(ha->ssdeep, ha->ssdeep) == 100);
+    CHECK(kin_ssdeep_compare(ha->ssdeep, "") == -1);
+    unload(&a);
+    unload(&b);
+}
+
+/* A new version of an indexed family: known-family, on exact and fuzzy matches of its core. */
+static void test_known_family(struct kin_index *idx)
+{
+    struct kin_attribution *a = attribute(idx, FIX("alpha_v2"), NULL);
+    if (!a) {
+        return;
+    }
+    const struct kin_attribution_report *r = kin_attribution_report(a);
+    CHECK_EQ_U64(r->verdict, KIN_VERDICT_KNOWN_FAMILY);
+    CHECK_EQ_STR(r->family, "alpha");
+    CHECK_EQ_STR(r->actor, "red");
+    CHECK(r->confidence >= 30);
+    CHECK(!r->circumstantial);
+    CHECK(r->indexed_as == NULL);
+    CHECK(r->family_count >= 1 && !strcmp(r->families[0].name, "alpha"));
+    CHECK(r->families[0].unique > 0.5);
+    CHECK(r->families[0].unique_functions >= 8);
+    CHECK(r->actor_count >= 1 && !strcmp(r->actors[0].name, "red"));
+    int exact = 0, fuzzy = 0;
+    for (size_t i = 0; i < r->evidence_count; i++) {
+        const struct kin_evidence_function *e = &r->evidence[i];
+        if (e->families == 1) {
+            CHECK_EQ_STR(e->family, "alpha");
+            CHECK(e->weight == 1.0);
+        }
+        CHECK(e->similarity >= 0.5 && e->similarity <= 1.0);
+        CHECK(strlen(e->sample) == 64);
+        CHECK(e->va != 0 && e->sample_va != 0 && e->size >= 32);
+        exact += e->exact && e->similarity == 1.0;
+        fuzzy += !e->exact;
+    }
+    CHECK(exact >= 3);
+    CHECK(fuzzy >= 1);
+    CHECK(r->whole_file_count >= 1);
+    CHECK_EQ_STR(r->whole_file[0].family, "alpha");
+    CHECK(r->whole_file[0].tlsh_distance >= 0);
+    CHECK_EQ_U64(r->indicator_count, 0);
+    CHECK(r->caveat_count >= 1 && r->next_step_count >= 1);
+    CHECK_EQ_U64(strlen(r->sha256), 64);
+    kin_attribution_free(a);
+}
+
+/* Only the C runtime in common: kin abstains. */
+static void test_runtime_only(struct kin_index *idx)
+{
+    struct kin_attribution *a = attribute(idx, FIX("gamma"), NULL);
+    if (!a) {
+        return;
+    }
+    const struct kin_attribution_report *r = kin_attribution_report(a);
+    CHECK_EQ_U64(r->verdict, KIN_VERDICT_UNATTRIBUTED);
+    CHECK(r->family == NULL && r->actor == NULL);
+    CHECK(r->confidence < 30);
+    CHECK(r->shared_size > 0); /* the runtime is shared ... */
+    for (size_t i = 0; i < r->family_count; i++) {
+        CHECK(r->families[i].unique == 0); /* ... but by every family: nothing is unique */
+        CHECK_EQ_U64(r->families[i].confidence, 0);
+    }
+    kin_attribution_free(a);
+}
+
+/* Code of a library family counts for nothing, in the numerator or the denominator. */
+static void test_library(struct kin_index *idx)
+{
+    struct kin_attribution *a = attribute(idx, FIX("epsilon"), NULL);
+    if (!a) {
+        return;
+    }
+    const struct kin_attribution_report *r = kin_attribution_report(a);
+    CHECK_EQ_U64(r->verdict, KIN_VERDICT_UNATTRIBUTED);
+    CHECK(r->library_functions >= 5);
+    CHECK(r->library_size > 0 && r->library_size < r->evidence_size);
+    CHECK(find(r->families, r->family_count, "sharedlib") == NULL);
+    const struct kin_candidate *d = find(r->families, r->family_count, "delta");
+    CHECK(!d || d->unique == 0);
+    for (size_t i = 0; i < r->evidence_count; i++) {
+        CHECK(strcmp(r->evidence[i].family, "sharedlib") != 0);
+    }
+    kin_attribution_free(a);
+
+    /* The same query as if the library family were not indexed: its code is then delta's. */
+    const char *lib = "sharedlib";
+    struct kin_attribute_options o;
+    memset(&o, 0, sizeof(o));
+    o.exclude_families = &lib;
+    o.exclude_family_count = 1;
+    a = attribute(idx, FIX("epsilon"), &o);
+    if (!a) {
+        return;
+    }
+    r = kin_attribution_report(a);
+    CHECK_EQ_U64(r->library_functions, 0);
+    d = find(r->families, r->family_count, "delta");
+    CHECK(d && d->unique > 0 && d->unique_functions >= 5);
+    kin_attribution_free(a);
+}
+
+static int same_report(const struct kin_attribution_report *x,
+                       const struct kin_attribution_report *y)
+{
+    int same = x->verdict == y->verdict && x->confidence == y->confidence &&
+               x->family_count == y->family_count && x->actor_count == y->actor_count &&
+               x->evidence_total == y->evidence_total && x->shared_size == y->shared_size &&
+               x->common_size == y->common_size && x->library_size == y->library_size;
+    for (size_t i = 0; same && i < x->family_count; i++) {
+        same = !strcmp(x->families[i].name, y->families[i].name) &&
+               x->families[i].score == y->families[i].score &&
+               x->families[i].unique == y->families[i].unique &&
+               x->families[i].confidence == y->families[i].confidence;
+    }
+    return same;
+}
+
+/*
+ * The exclusion filter: attributing against a full index with alpha v2 excluded gives exactly
+ * what an index never holding it gives; so does kin_attribute_indexed() on alpha v2 itself.
+ */
+static void test_exclusion(struct kin_index *nolib, struct kin_index *without)
+{
+    struct kin_index *with = make_index(":memory:", 1, 1);
+    struct loaded v2;
+    if (!with || load(FIX("alpha_v2"), &v2) != 0) {
+        kin_index_close(with);
+        return;
+    }
+    const char *sha = kin_sample_image(v2.s)->hashes.sha256;
+    struct kin_attribute_options o;
+    memset(&o, 0, sizeof(o));
+    o.exclude_samples = &sha;
+    o.exclude_sample_count = 1;
+    static const char *const queries[] = {FIX("gamma"), FIX("epsilon"), FIX("beta"),
+                                          FIX("alpha_v1")};
+    for (size_t i = 0; i < sizeof(queries) / sizeof(queries[0]); i++) {
+        struct kin_attribution *a = attribute(with, queries[i], &o);
+        struct kin_attribution *b = attribute(without, queries[i], NULL);
+        if (a && b) {
+            CHECK(same_report(kin_attribution_report(a), kin_attribution_report(b)));
+        }
+        kin_attribution_free(a);
+        kin_attribution_free(b);
+    }
+    /* Samples and a family excluded together: the index without the library family. */
+    const char *lib = "sharedlib";
+    o.exclude_families = &lib;
+    o.exclude_family_count = 1;
+    for (size_t i = 0; nolib && i < sizeof(queries) / sizeof(queries[0]); i++) {
+        struct kin_attribution *a = attribute(with, queries[i], &o);
+        struct kin_attribution *b = attribute(nolib, queries[i], NULL);
+        if (a && b) {
+            CHECK(same_report(kin_attribution_report(a), kin_attribution_report(b)));
+        }
+        kin_attribution_free(a);
+        kin_attribution_free(b);
+    }
+    /* alpha v2 is indexed: attributing the file excludes it by itself and says so. */
+    struct kin_attribution *a = NULL, *b = NULL, *c = NULL;
+    CHECK_OK(kin_attribute(with, v2.s, v2.f, NULL, &a));
+    CHECK_OK(kin_attribute_indexed(with, sha, NULL, &b));
+    c = attribute(without, FIX("alpha_v2"), NULL);
+    if (a && b && c) {
+        CHECK_EQ_STR(kin_attribution_report(a)->indexed_as, "alpha");
+        CHECK_EQ_STR(kin_attribution_report(b)->indexed_as, "alpha");
+        CHECK(same_report(kin_attribution_report(a), kin_attribution_report(c)));
+        CHECK(same_report(kin_attribution_report(b), kin_attribution_report(c)));
+    }
+    kin_attribution_free(a);
+    kin_attribution_free(b);
+    kin_attribution_free(c);
+    CHECK(kin_attribute_indexed(with, "00", NULL, &a) == KIN_NOTFOUND && a == NULL);
+    /* Excluding a whole family: as if it had never been added. */
+    const char *fam = "alpha";
+    memset(&o, 0, sizeof(o));
+    o.exclude_families = &fam;
+    o.exclude_family_count = 1;
+    a = attribute(with, FIX("alpha_v2"), &o);
+    if (a) {
+        const struct kin_attribution_report *r = kin_attribution_report(a);
+        CHECK(find(r->families, r->family_count, "alpha") == NULL);
+        CHECK(r->verdict == KIN_VERDICT_UNATTRIBUTED);
+    }
+    kin_attribution_free(a);
+    unload(&v2);
+    kin_index_close(with);
+}
+
+/* With fewer than three actors and no library family, rarity means nothing: no claim. */
+static void test_small_index(void)
+{
+    struct kin_index *idx = NULL;
+    CHECK_OK(kin_index_open(":memory:", KIN_INDEX_CREATE, &idx));
+    if (!idx) {
+        return;
+    }
+    add(idx, FIX("alpha_v1"), "alpha", "red", KIN_FAMILY_MALWARE);
+    CHECK_OK(kin_index_flush(idx));
+    struct kin_attribution *a = attribute(idx, FIX("gamma"), NULL);
+    if (a) {
+        const struct kin_attribution_report *r = kin_attribution_report(a);
+        CHECK_EQ_U64(r->verdict, KIN_VERDICT_UNATTRIBUTED);
+        CHECK(r->confidence <= 25);
+    }
+    kin_attribution_free(a);
+    kin_index_close(idx);
+}
+
+static void test_arguments(struct kin_index *idx)
+{
+    struct kin_attribution *a = NULL;
+    struct loaded l;
+    CHECK(kin_attribute(NULL, NULL, NULL, NULL, &a) == KIN_INVALID && a == NULL);
+    CHECK(kin_attribute(idx, NULL, NULL, NULL, NULL) == KIN_INVALID);
+    CHECK(kin_attribute_indexed(idx, NULL, NULL, &a) == KIN_INVALID);
+    CHECK(kin_attribute_functions(idx, NULL, NULL, 0, NULL, &a) == KIN_INVALID);
+    kin_attribution_free(NULL);
+    CHECK(kin_attribution_report(NULL) == NULL);
+    /* No functions at all: unattributed, with a caveat saying why. */
+    if (load(FIX("gamma"), &l) == 0) {
+        CHECK_OK(kin_attribute_functions(idx, kin_sample_image(l.s), NULL, 0, NULL, &a));
+        if (a) {
+            const struct kin_attribution_report *r = kin_attribution_report(a);
+            CHECK_EQ_U64(r->verdict, KIN_VERDICT_UNATTRIBUTED);
+            CHECK_EQ_U64(r->evidence_functions, 0);
+            CHECK(r->caveat_count >= 1);
+        }
+        kin_attribution_free(a);
+        unload(&l);
+    }
+}
+
+/* Allocation failures: fail the Nth allocation until attribution succeeds; never crash. */
+static int fail_at, alloc_count;
+static void *failing_malloc(size_t size)
+{
+    return ++alloc_count == fail_at ? NULL : malloc(size);
+}
+static void *failing_realloc(void *p, size_t size)
+{
+    return ++alloc_count == fail_at ? NULL : realloc(p, size);
+}
+
+static void test_alloc_failures(struct kin_index *idx)
+{
+    struct loaded l;
+    if (load(FIX("alpha_v2"), &l) != 0) {
+        return;
+    }
+    int ok = 0;
+    for (fail_at = 1; fail_at < 100000 && !ok; fail_at++) {
+        struct kin_attribution *a = NULL;
+        alloc_count = 0;
+        CHECK_OK(kin_replace_allocator(failing_malloc, failing_realloc, free));
+        kin_status st = kin_attribute(idx, l.s, l.f, NULL, &a);
+        CHECK_OK(kin_replace_allocator(NULL, NULL, NULL));
+        if (st == KIN_OK) {
+            ok = 1;
+            CHECK_EQ_U64(kin_attribution_report(a)->verdict, KIN_VERDICT_KNOWN_FAMILY);
+        } else {
+            CHECK(st == KIN_NOMEM && a == NULL);
+        }
+        kin_attribution_free(a);
+    }
+    CHECK(ok);
+    unload(&l);
+}
+
+/* Attribution reads a snapshot while another process adds and removes samples. */
+static void test_concurrent_add(void)
+{
+    char dir[] = "/tmp/kin_test_match_XXXXXX";
+    if (!mkdtemp(dir)) {
+        check_failures++;
+        return;
+    }
+    char path[256];
+    snprintf(path, sizeof(path), "%s/index.db", dir);
+    struct kin_index *idx = make_index(path, 0, 0);
+    kin_index_close(idx);
+    pid_t pid = fork();
+    if (pid == 0) {
+        /* The writer: adds gamma and epsilon as families and removes them, again and again. */
+        struct kin_index *w = NULL;
+        int bad = kin_index_open(path, 0, &w) != KIN_OK;
+        struct loaded g, e;
+        bad |= load(FIX("gamma"), &g) != 0 || load(FIX("epsilon"), &e) != 0;
+        for (int i = 0; i < 15 && !bad; i++) {
+            struct kin_labels lab;
+            memset(&lab, 0, sizeof(lab));
+            lab.family = "gamma";
+            lab.actor = "yellow";
+            bad |= kin_index_add_sample(w, g.s, g.f, &lab, NULL) != KIN_OK;
+            lab.family = "epsilon";
+            bad |= kin_index_add_sample(w, e.s, e.f, &lab, NULL) != KIN_OK;
+            bad |= kin_index_flush(w) != KIN_OK;
+            bad |= kin_index_remove_family(w, "gamma", NULL) != KIN_OK;
+            bad |= kin_index_remove_family(w, "epsilon", NULL) != KIN_OK;
+        }
+        kin_index_close(w);
+        _exit(bad ? 1 : 0);
+    }
+    CHECK(pid > 0);
+    struct kin_index *r = NULL;
+    CHECK_OK(kin_index_open(path, KIN_INDEX_READONLY, &r));
+    for (int i = 0; i < 10 && r; i++) {
+        struct kin_attribution *a = attribute(r, FIX("alpha_v2"), NULL);
+        if (a) {
+            CHECK_EQ_U64(kin_attribution_report(a)->verdict, KIN_VERDICT_KNOWN_FAMILY);
+            CHECK_EQ_STR(kin_attribution_report(a)->family, "alpha");
+        }
+        kin_attribution_free(a);
+    }
+    kin_index_close(r);
+    int status = 0;
+    if (pid > 0) {
+        CHECK(waitpid(pid, &status, 0) == pid);
+        CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
+    char cmd[300];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+    CHECK(system(cmd) == 0);
+}
+
+int main(void)
+{
+    test_words();
+    test_fuzzy_compare();
+    struct kin_index *idx = make_index(":memory:", 1, 0);
+    struct kin_index *nolib = make_index(":memory:", 0, 0);
+    if (nolib) {
+        /* Without reference sets: runtime code is discounted by its spread alone. */
+        test_known_family(nolib);
+        test_runtime_only(nolib);
+    }
+    if (idx) {
+        test_known_family(idx);
+        test_library(idx);
+        test_exclusion(nolib, idx);
+        test_arguments(idx);
+        test_alloc_failures(idx);
+    }
+    kin_index_close(idx);
+    kin_index_close(nolib);
+    test_small_index();
+    test_concurrent_add();
+    CHECK_DONE();
+}
