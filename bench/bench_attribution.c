@@ -240,10 +240,12 @@ static void query(struct run *run,
            (unsigned long long)r->evidence_size, (unsigned long long)r->library_size,
            (unsigned long long)r->shared_size, (unsigned long long)r->common_size);
     const struct match_stats *w = kin__match_stats(a);
-    printf(",\"stats\":{\"keys\":%llu,\"keys_capped\":%llu,\"postings\":%llu,\"hits\":%llu,"
+    printf(",\"stats\":{\"keys\":%llu,\"keys_capped\":%llu,\"keys_after_filter\":%llu,"
+           "\"keys_boilerplate\":%llu,\"postings\":%llu,\"hits\":%llu,"
            "\"samples\":%llu,\"samples_verified\":%llu,\"functions_fetched\":%llu,"
            "\"stage1_ms\":%.1f,\"stage2_ms\":%.1f,\"report_ms\":%.1f}",
            (unsigned long long)w->keys, (unsigned long long)w->keys_capped,
+           (unsigned long long)w->keys_after_filter, (unsigned long long)w->keys_boilerplate,
            (unsigned long long)w->postings, (unsigned long long)w->hits,
            (unsigned long long)w->samples, (unsigned long long)w->samples_verified,
            (unsigned long long)w->functions_fetched, w->stage1_ms, w->stage2_ms, w->report_ms);
@@ -359,6 +361,7 @@ static int set_param(struct match_params *p, const char *kv)
     }
     P(min_size)
     P(min_distinct)
+    P(max_query_dups)
     P(max_samples)
     P(max_families)
     P(min_bands)

@@ -91,6 +91,7 @@
 #define KIN_MAX_LEDGER_PRICES     200000u     /* lines of a price file */
 
 /* Attribution (issue #4, src/match/). */
-#define KIN_MAX_MATCH_HITS (1u << 24) /* occurrences of query functions kept by stage 1 */
+#define KIN_MAX_MATCH_HITS     (1u << 24) /* occurrences of query functions kept by stage 1 */
+#define KIN_MAX_MATCH_POSTINGS (1u << 25) /* postings kept for the query's distinct keys */
 
 #endif /* KIN_CORE_LIMITS_H */

@@ -7,11 +7,9 @@
  * sample that picks the samples stage 2 verifies.
  *
  * Caps (MCRIT's issues #69 and #107: Go runtime code held by every Go sample exploded memory):
- * a key held by more than max_samples samples or max_families labelled families is common code;
- * its postings are not kept and the function is weightless when its exact hash, or at least
- * common_bands of its band values, are common. The store is asked for postings up to
- * max_samples plus the number of excluded samples, and the caps are applied after the filter,
- * so they count exactly what an index without the excluded samples would hold.
+ * postings.c reads each distinct key once and keeps no postings for keys over a cap; a function
+ * is common, and weightless, when its exact hash or at least common_bands of its band values
+ * are over a cap.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -90,87 +88,6 @@ static int push_raw(struct q_ctx *c, uint32_t sample, uint32_t func, uint32_t ex
     r->func = func;
     r->exact = exact;
     return 0;
-}
-
-/*
- * Postings of one key (sorted by family, sample, func). Counts what survives the exclusion
- * filter; over a cap, nothing is kept.
- */
-static int on_key(struct q_ctx *c,
-                  const struct store_freq *freq,
-                  const struct store_posting *p,
-                  size_t count,
-                  uint32_t exact)
-{
-    struct match_state *m = c->m;
-    const struct match_params *prm = m->p;
-    m->stats->keys++;
-    m->stats->postings += count;
-    if (count == 0) {
-        m->stats->keys_capped += freq->samples > 0;
-        /* Postings withheld: more than max_samples + excluded samples hold it. */
-        return freq->samples > 0 ? 1 : 0;
-    }
-    uint64_t samples = 0, families = 0;
-    int64_t last_sample = 0, last_family = 0;
-    for (size_t i = 0; i < count; i++) {
-        if (kin__match_is_excluded(m, p[i].sample)) {
-            continue;
-        }
-        if (p[i].sample != last_sample || samples == 0) {
-            samples++;
-            last_sample = p[i].sample;
-        }
-        if (p[i].family > 0 && p[i].family != last_family) {
-            families++;
-            last_family = p[i].family;
-        }
-    }
-    if (samples > prm->max_samples || families > prm->max_families) {
-        m->stats->keys_capped++;
-        return 1;
-    }
-    size_t start = c->count;
-    for (size_t i = 0; i < count; i++) {
-        if (kin__match_is_excluded(m, p[i].sample)) {
-            continue;
-        }
-        int64_t slot = kin__match_sample_slot(m, p[i].sample, p[i].family);
-        if (slot < 0 || push_raw(c, (uint32_t)slot, p[i].func, exact) != 0) {
-            c->nomem = 1;
-            c->count = start;
-            return 0;
-        }
-    }
-    return 0;
-}
-
-static int on_pic(void *ctx,
-                  size_t key_index,
-                  const struct store_freq *freq,
-                  const struct store_posting *p,
-                  size_t count)
-{
-    struct q_ctx *c = ctx;
-    (void)key_index;
-    if (on_key(c, freq, p, count, 1)) {
-        c->pic_over = 1;
-    }
-    return c->nomem;
-}
-
-static int on_band(void *ctx,
-                   size_t key_index,
-                   const struct store_freq *freq,
-                   const struct store_posting *p,
-                   size_t count)
-{
-    struct q_ctx *c = ctx;
-    (void)key_index;
-    if (on_key(c, freq, p, count, 0)) {
-        c->over_bands++;
-    }
-    return c->nomem;
 }
 
 static int cmp_raw(const void *a, const void *b)
@@ -401,7 +318,6 @@ static kin_status select_samples(struct match_state *m)
 kin_status kin__match_stage1(struct match_state *m)
 {
     const struct match_query *q = m->q;
-    struct store *s = m->store;
     struct q_ctx c;
     struct keys k;
     kin_status st = KIN_OK;
@@ -416,37 +332,35 @@ kin_status kin__match_stage1(struct match_state *m)
     if (!m->qf) {
         return KIN_NOMEM;
     }
-    uint64_t max = m->p->max_samples + (uint64_t)m->excluded_count;
-    for (size_t i = 0; i < q->count && st == KIN_OK; i++) {
-        const struct kin_function *f = q->funcs[i];
-        if (!kin__match_is_evidence(m->p, f)) {
-            continue;
+    for (size_t i = 0; i < q->count; i++) {
+        if (kin__match_is_evidence(m->p, q->funcs[i])) {
+            m->qf[m->qf_count++].f = q->funcs[i];
         }
-        struct match_qfunc *qf = &m->qf[m->qf_count++];
-        qf->f = f;
+    }
+    KIN_TRY(kin__match_keys(m));
+    for (size_t i = 0; i < m->qf_count && st == KIN_OK; i++) {
+        struct match_qfunc *qf = &m->qf[i];
         c.count = 0;
         c.over_bands = 0;
         c.pic_over = 0;
-        struct store_key keys[KIN_LSH_BANDS];
-        uint64_t bands[KIN_LSH_BANDS];
-        keys[0].band = 0;
-        keys[0].value = f->pichash;
-        st = s->ops->lookup(s, STORE_PIC, keys, 1, max, on_pic, &c);
-        if (st != KIN_OK) {
-            break;
+        for (uint32_t j = 0; j < KIN_MATCH_KEYS && !c.nomem; j++) {
+            const struct match_key *key = &m->keys[m->key_of[i * KIN_MATCH_KEYS + j]];
+            if (key->over) {
+                if (j == 0) {
+                    c.pic_over = 1;
+                } else {
+                    c.over_bands++;
+                }
+                continue;
+            }
+            for (uint32_t p = 0; p < key->post_count; p++) {
+                const struct match_kpost *kp = &m->posts[key->post_begin + p];
+                if (push_raw(&c, kp->sample, kp->func, j == 0) != 0) {
+                    break;
+                }
+            }
         }
-        kin_minhash_bands(f->minhash, bands);
-        for (uint32_t b = 0; b < KIN_LSH_BANDS; b++) {
-            keys[b].band = b;
-            keys[b].value = bands[b];
-        }
-        st = s->ops->lookup(s, STORE_BAND, keys, KIN_LSH_BANDS, max, on_band, &c);
-        if (st == KIN_OK && c.nomem) {
-            st = KIN_NOMEM;
-        }
-        if (st == KIN_OK) {
-            st = occurrences(m, &c, qf, &k);
-        }
+        st = c.nomem ? KIN_NOMEM : occurrences(m, &c, qf, &k);
         if (st == KIN_OK) {
             stage1_scores(m, qf);
         }

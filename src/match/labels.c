@@ -340,6 +340,12 @@ void kin__match_state_release(struct match_state *m)
     kin__free(m->samples);
     kin__free(m->sample_map);
     kin__free(m->hits);
+    kin__free(m->keys);
+    kin__free(m->key_of);
+    kin__free(m->posts);
+    m->keys = NULL;
+    m->key_of = NULL;
+    m->posts = NULL;
     m->samples = NULL;
     m->sample_map = NULL;
     m->hits = NULL;

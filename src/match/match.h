@@ -30,12 +30,13 @@ struct match_params {
     uint32_t min_size;     /* bytes */
     uint32_t min_distinct; /* distinct values among the KIN_MINHASH_SIZE of its MinHash */
     /* Stage 1. */
-    uint32_t max_samples;  /* a key held by more samples is common code: postings not read */
-    uint32_t max_families; /* a key held by more labelled families is common code */
-    uint32_t min_bands;    /* LSH bands shared for a fuzzy occurrence of a function */
-    uint32_t common_bands; /* over-cap band keys that make a function common */
-    uint32_t top_families; /* families whose best samples go to stage 2 */
-    uint32_t top_samples;  /* samples per such family */
+    uint32_t max_query_dups; /* a key more query functions hold is boilerplate: not looked up */
+    uint32_t max_samples;    /* a key held by more samples is common code: postings not read */
+    uint32_t max_families;   /* a key held by more labelled families is common code */
+    uint32_t min_bands;      /* LSH bands shared for a fuzzy occurrence of a function */
+    uint32_t common_bands;   /* over-cap band keys that make a function common */
+    uint32_t top_families;   /* families whose best samples go to stage 2 */
+    uint32_t top_samples;    /* samples per such family */
     /* Stage 2. */
     double min_similarity; /* MinHash similarity for a fuzzy match */
     /* Verdict. */
@@ -53,7 +54,9 @@ void kin__match_params_default(struct match_params *p);
 /* Work counters of one attribution, for benchmarks (kin__match_stats()). */
 struct match_stats {
     uint64_t keys;              /* keys looked up */
-    uint64_t keys_capped;       /* ... over a cap */
+    uint64_t keys_capped;       /* ... over a cap by their frequencies alone */
+    uint64_t keys_after_filter; /* ... over a cap once excluded samples are taken away */
+    uint64_t keys_boilerplate;  /* distinct query keys held by too many query functions */
     uint64_t postings;          /* postings read */
     uint64_t hits;              /* occurrences kept by stage 1 */
     uint64_t samples;           /* samples met */

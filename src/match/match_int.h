@@ -57,6 +57,26 @@ struct match_qfunc {
     uint64_t best_va;  /* address of the best match */
 };
 
+/* Keys of an evidence function: its exact hash, then its KIN_LSH_BANDS band values. */
+#define KIN_MATCH_KEYS (1 + KIN_LSH_BANDS)
+
+/* A distinct key of the query (postings.c). */
+struct match_key {
+    uint64_t value;
+    uint32_t band;
+    uint8_t kind;      /* enum store_kind */
+    uint8_t over;      /* over a cap: no postings kept */
+    uint32_t mult;     /* query functions holding it */
+    size_t post_begin; /* its postings in match_state.posts */
+    uint32_t post_count;
+};
+
+/* A posting kept for a key: a function of an indexed sample (slot in the sample table). */
+struct match_kpost {
+    uint32_t sample;
+    uint32_t func;
+};
+
 /* Per family (and per actor) aggregates over the query's functions. */
 struct match_agg {
     double score;       /* sum of size * similarity * rarity weight */
@@ -96,6 +116,15 @@ struct match_state {
     uint32_t *sample_map; /* open addressing: sample id -> slot + 1; 0 = empty */
     size_t sample_map_cap;
 
+    int nomem; /* set by callbacks that cannot return a status */
+
+    /* postings.c */
+    struct match_key *keys; /* distinct keys, sorted (kin__malloc) */
+    size_t key_count;
+    uint32_t *key_of;          /* per function and key number: index in keys (kin__malloc) */
+    struct match_kpost *posts; /* kin__malloc vector */
+    size_t post_count, post_cap;
+
     /* candidates.c */
     struct match_qfunc *qf;
     size_t qf_count;
@@ -133,6 +162,8 @@ kin_status kin__match_sample_row(struct match_state *m, struct match_sample *s);
 /* Actor key of a family (store actor id, or a key of its own) and of an unlabelled sample. */
 int64_t kin__match_actor_key(const struct match_family *f, int64_t sample);
 
+/* postings.c: the query's distinct keys and their postings, read once each. */
+kin_status kin__match_keys(struct match_state *m);
 /* candidates.c: stage 1. Whether a query function can be evidence at all. */
 int kin__match_is_evidence(const struct match_params *p, const struct kin_function *f);
 kin_status kin__match_stage1(struct match_state *m);

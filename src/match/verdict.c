@@ -21,6 +21,7 @@ void kin__match_params_default(struct match_params *p)
     memset(p, 0, sizeof(*p));
     p->min_size = 48;
     p->min_distinct = 16;
+    p->max_query_dups = 8;
     p->max_samples = 1024;
     p->max_families = 16;
     p->min_bands = 2;
