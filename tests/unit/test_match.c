@@ -232,7 +232,9 @@ static void test_library(struct kin_index *idx)
     CHECK(r->library_size > 0 && r->library_size < r->evidence_size);
     CHECK(find(r->families, r->family_count, "sharedlib") == NULL);
     const struct kin_candidate *d = find(r->families, r->family_count, "delta");
-    CHECK(!d || d->unique == 0);
+    /* Beyond the library, the two programs share at most their similar main functions. */
+    uint64_t unique_with = d ? d->unique_functions : 0;
+    CHECK(unique_with <= 2);
     for (size_t i = 0; i < r->evidence_count; i++) {
         CHECK(strcmp(r->evidence[i].family, "sharedlib") != 0);
     }
@@ -251,7 +253,7 @@ static void test_library(struct kin_index *idx)
     r = kin_attribution_report(a);
     CHECK_EQ_U64(r->library_functions, 0);
     d = find(r->families, r->family_count, "delta");
-    CHECK(d && d->unique > 0 && d->unique_functions >= 5);
+    CHECK(d && d->unique > 0 && d->unique_functions >= unique_with + 5);
     kin_attribution_free(a);
 }
 
