@@ -20,14 +20,17 @@ Data (fixed once in WORK/plan.json, seed 4):
     "debian").
 So every query has its relatives from the first step on, and the steps grow the rest of the index.
 
-Results go to WORK/results.json step by step; an interrupted run resumes at the first step not
-recorded (`kin import` skips files already indexed, so the resumed step's build time is short).
+Phase 1 grows the index (WORK/scale.db) step by step and keeps a copy of it after each step
+(WORK/step-<functions>.db); phase 2 times the queries on every copy with one kin binary, so
+all steps are measured alike (and again with --requery after a change to kin). Results go to
+WORK/results.json as they come; an interrupted run resumes at the first step not recorded
+(`kin import` skips files already indexed, so that step's build time is then too short).
 Never run by `make check`.
 
   /usr/bin/python3 bench/bench_scale.py [--kin build/release/kin] [--work /work/scale/run]
       [--steps 1000000,2000000,4000000,8000000] [--reps 3] [--jobs 2]
+      [--build-only | --queries-only] [--requery]
   /usr/bin/python3 bench/bench_scale.py --report     # Markdown from WORK/results.json only
-  /usr/bin/python3 bench/bench_scale.py --requery    # time the queries again, index as it is
 
 The index part of a query comes from `kin attribute --timing` when the CLI has it, else from the
 attribute time minus the median time of `kin funcs` on the same file.
@@ -40,6 +43,7 @@ import os
 import random
 import re
 import selectors
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -228,6 +232,16 @@ def kin_import(args, units):
     return wall, cpu, rss, tail[0]
 
 
+def copy_db(src, dst):
+    """A consistent copy of an index (WAL content included), by SQLite's backup API."""
+    if os.path.exists(dst):
+        os.unlink(dst)
+    with sqlite3.connect('file:%s?mode=ro' % src, uri=True) as a, sqlite3.connect(dst) as b:
+        a.backup(b, pages=65536)
+    b.close()
+    a.close()
+
+
 def functions_of(args):
     return stats(args.kin, args.db)['functions'] if os.path.exists(args.db) else 0
 
@@ -287,16 +301,16 @@ def has_attribute(kin):
 TIMING_RE = re.compile(rb'timing: .*?analysis ([0-9.]+) ms.*?index ([0-9.]+) ms')
 
 
-def time_queries(args, plan, analysis):
-    """Per query: median wall ms over reps (after one warm-up run), index ms, peak RSS."""
+def time_queries(args, plan, analysis, db):
+    """Per query: median wall and CPU ms over reps (after one warm-up run), index ms, peak RSS."""
     timing = has_timing(args.kin)
     per = []
     for q in plan['npm_queries'] + plan['deb_queries']:
-        cmd = [args.kin, 'attribute', '--db', args.db, '--json'] + (['--timing'] if timing else [])
+        cmd = [args.kin, 'attribute', '--db', db, '--json'] + (['--timing'] if timing else [])
         cmd.append(q)
-        walls, idx_ms, rss = [], [], 0
+        walls, cpus, idx_ms, rss = [], [], [], 0
         for rep in range(args.reps + 1):
-            wall, _, maxrss, rc, out, err = run_ru(cmd)
+            wall, cpu, maxrss, rc, out, err = run_ru(cmd)
             if rc not in (0, 1):
                 print('  ! %s: exit %d: %s' % (q, rc, err.decode(errors='replace').strip()[-200:]))
                 break
@@ -304,14 +318,17 @@ def time_queries(args, plan, analysis):
             if rep == 0:
                 continue
             walls.append(wall * 1e3)
+            cpus.append(cpu * 1e3)
             m = TIMING_RE.search(err) if timing else None
             if m:
                 idx_ms.append(float(m.group(2)))
         if not walls:
             continue
         med = statistics.median(walls)
-        index_ms = statistics.median(idx_ms) if idx_ms else max(0.0, med - analysis[q])
-        per.append({'file': q, 'ms': med, 'analysis_ms': analysis[q], 'index_ms': index_ms,
+        index_ms = statistics.median(idx_ms) if idx_ms else max(0.0, med - analysis[q]['ms'])
+        per.append({'file': q, 'ms': med, 'cpu_ms': statistics.median(cpus),
+                    'analysis_ms': analysis[q]['ms'], 'index_ms': index_ms,
+                    'index_cpu_ms': max(0.0, statistics.median(cpus) - analysis[q]['cpu_ms']),
                     'rss_kib': rss, 'verdict': verdict_of(out)})
     return per
 
@@ -325,64 +342,77 @@ def verdict_of(out):
 
 
 def time_analysis(args, plan):
-    """Median wall ms of `kin funcs FILE` (load + functions + signatures, text to a pipe)."""
+    """Median wall and CPU ms of `kin funcs FILE` (load + functions + signatures, to a pipe)."""
     res = {}
     for q in plan['npm_queries'] + plan['deb_queries']:
-        walls = []
+        walls, cpus = [], []
         for rep in range(args.reps + 1):
-            wall, _, _, rc, _, _ = run_ru([args.kin, 'funcs', q])
+            wall, cpu, _, rc, _, _ = run_ru([args.kin, 'funcs', q])
             if rep:
                 walls.append(wall * 1e3)
-        res[q] = statistics.median(walls)
+                cpus.append(cpu * 1e3)
+        res[q] = {'ms': statistics.median(walls), 'cpu_ms': statistics.median(cpus)}
     return res
 
 
 # ---------------------------------------------------------------------------------------------
 # Report.
 
+def med(v):
+    return statistics.median(v) if v else float('nan')
+
+
 def report(results, plan):
     steps = results['steps']
+    qres = results.get('queries', {})
     lines = []
-    lines.append('| index functions | samples | families | DB size | step build (wall) | build CPU | '
-                 'functions/s | query median | p95 | index part median | p95 | peak RSS max |')
-    lines.append('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
+    lines.append('| index functions | samples | families | DB size | step build wall | CPU | '
+                 'functions/s (wall) | query median | p95 | index part median | p95 | '
+                 'index part CPU median | peak RSS max |')
+    lines.append('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
+    fit = []
     for s in steps:
         st = s['stats']
-        q = s.get('queries') or []
+        q = qres.get(os.path.basename(s['db']), {}).get('per', [])
         ms = [x['ms'] for x in q]
         ix = [x['index_ms'] for x in q]
+        ixc = [x['index_cpu_ms'] for x in q]
         rss = max((x['rss_kib'] for x in q), default=0)
         b = s['build']
         rate = b['functions_added'] / b['wall'] if b['wall'] else 0
-        lines.append('| %s | %d | %d | %.0f MB | %.0f s | %.0f s | %.0f | %s | %s | %s | %s | %s |' % (
-            '{:,}'.format(st['functions']), st['samples'], st['families'], st['db_size'] / 1e6,
-            b['wall'], b['cpu'], rate,
-            '%.0f ms' % statistics.median(ms) if ms else '-',
-            '%.0f ms' % pct(ms, 0.95) if ms else '-',
-            '%.1f ms' % statistics.median(ix) if ix else '-',
-            '%.1f ms' % pct(ix, 0.95) if ix else '-',
-            '%.0f MB' % (rss / 1024) if rss else '-'))
-    qs = [s for s in steps if s.get('queries')]
-    if len(qs) >= 2:
-        xs = [s['stats']['functions'] for s in qs]
-        tot = fit_exponent(xs, [statistics.median([x['ms'] for x in s['queries']]) for s in qs])
-        idx = fit_exponent(xs, [statistics.median([x['index_ms'] for x in s['queries']])
-                                for s in qs])
+        if q:
+            fit.append((st['functions'], med(ms), med(ix), med(ixc)))
+        lines.append('| %s | %d | %d | %.0f MB | %.0f s | %.0f s | %.0f | %s | %s | %s | %s | %s | '
+                     '%s |' % ('{:,}'.format(st['functions']), st['samples'], st['families'],
+                               st['db_size'] / 1e6, b['wall'], b['cpu'], rate,
+                               '%.0f ms' % med(ms) if ms else '-',
+                               '%.0f ms' % pct(ms, 0.95) if ms else '-',
+                               '%.1f ms' % med(ix) if ix else '-',
+                               '%.1f ms' % pct(ix, 0.95) if ix else '-',
+                               '%.1f ms' % med(ixc) if ixc else '-',
+                               '%.0f MB' % (rss / 1024) if rss else '-'))
+    if len(fit) >= 2:
+        xs = [f[0] for f in fit]
         lines.append('')
         lines.append('Growth exponent of the median latency against index functions (log-log '
-                     'least squares over %d steps): whole query %.3f, index part %.3f.' %
-                     (len(qs), tot, idx))
-    if qs:
-        last = qs[-1]
-        an = [x['analysis_ms'] for x in last['queries']]
+                     'least squares over %d steps): whole query %.3f, index part %.3f (wall), '
+                     '%.3f (CPU).' % (len(fit), fit_exponent(xs, [f[1] for f in fit]),
+                                      fit_exponent(xs, [f[2] for f in fit]),
+                                      fit_exponent(xs, [f[3] for f in fit])))
+    an = results.get('analysis')
+    if an:
+        ams = [a['ms'] for a in an.values()]
         lines.append('')
         lines.append('Query set: %d files (%d npm newest versions, %d held-out Debian files); '
                      'their own analysis (`kin funcs`) median %.0f ms, p95 %.0f ms.' %
-                     (len(last['queries']), len(plan['npm_queries']), len(plan['deb_queries']),
-                      statistics.median(an), pct(an, 0.95)))
-        worst = sorted(last['queries'], key=lambda x: -x['rss_kib'])[:3]
-        lines.append('Largest peak RSS at the last step: ' + ', '.join(
-            '%s %.0f MB' % (os.path.basename(x['file']), x['rss_kib'] / 1024) for x in worst))
+                     (len(an), len(plan['npm_queries']), len(plan['deb_queries']), med(ams),
+                      pct(ams, 0.95)))
+    if fit:
+        last = qres[os.path.basename(steps[-1]['db'])]['per'] if steps else []
+        worst = sorted(last, key=lambda x: -x['rss_kib'])[:3]
+        if worst:
+            lines.append('Largest peak RSS at the largest index: ' + ', '.join(
+                '%s %.0f MB' % (os.path.basename(x['file']), x['rss_kib'] / 1024) for x in worst))
     return '\n'.join(lines)
 
 
@@ -400,9 +430,10 @@ def main():
     ap.add_argument('--nice', type=int, default=10)
     ap.add_argument('--npm-queries', type=int, default=25)
     ap.add_argument('--deb-queries', type=int, default=25)
-    ap.add_argument('--no-queries', action='store_true', help='build and size only')
+    ap.add_argument('--build-only', action='store_true', help='grow the index, no queries')
+    ap.add_argument('--queries-only', action='store_true', help='time queries, no building')
     ap.add_argument('--requery', action='store_true',
-                    help='time the queries again at the current index (a new step row)')
+                    help='time the queries again on every step (new kin, other load)')
     ap.add_argument('--report', action='store_true', help='print the report and stop')
     args = ap.parse_args()
     args.kin = os.path.abspath(args.kin)
@@ -417,8 +448,8 @@ def main():
         plan = make_plan(args)
         with open(plan_path, 'w') as f:
             json.dump(plan, f, indent=1)
-    results = {'steps': [], 'state': {'next': 0, 'functions': 0, 'bytes': 0,
-                                      'base_done': False}}
+    results = {'steps': [], 'queries': {},
+               'state': {'next': 0, 'functions': 0, 'bytes': 0, 'base_done': False}}
     if os.path.exists(res_path):
         with open(res_path) as f:
             results = json.load(f)
@@ -431,38 +462,49 @@ def main():
             json.dump(results, f, indent=1)
         os.replace(res_path + '.tmp', res_path)
 
-    state = results['state']
     print('plan: base %d units (%.0f MB), background %d units (%.0f MB), %d queries' % (
         len(plan['base']), sum(u['bytes'] for u in plan['base']) / 1e6, len(plan['background']),
         sum(u['bytes'] for u in plan['background']) / 1e6,
         len(plan['npm_queries']) + len(plan['deb_queries'])), flush=True)
-    queries = not args.no_queries and has_attribute(args.kin)
-    if not queries and not args.no_queries:
-        print('note: this kin has no `attribute` command: build and size only', flush=True)
-    if queries and not results.get('analysis'):
-        results['analysis'] = time_analysis(args, plan)
-        save()
-    done_targets = {s['target'] for s in results['steps']}
-    targets = [0] + [int(x) for x in args.steps.split(',')]
-    for target in targets:
-        if target in done_targets and not args.requery:
-            continue
-        if args.requery:
-            step = {'target': target, 'stats': stats(args.kin, args.db), 'requery': True,
-                    'build': {'wall': 0, 'cpu': 0, 'functions_added': 0, 'bytes': 0}}
-        else:
-            print('step %s functions' % ('base' if target == 0 else '{:,}'.format(target)),
+
+    # Phase 1: grow the index; a copy of it after each step is what phase 2 queries.
+    if not args.queries_only:
+        state = results['state']
+        done_targets = {s['target'] for s in results['steps']}
+        for target in [0] + [int(x) for x in args.steps.split(',')]:
+            if target in done_targets:
+                continue
+            print('step %s' % ('base' if target == 0 else '{:,} functions'.format(target)),
                   flush=True)
             b = build_to(args, plan, state, target)
-            step = {'target': target, 'stats': stats(args.kin, args.db), 'build': b}
-        results['steps'].append(step)
-        save()
-        if queries:
-            step['queries'] = time_queries(args, plan, results['analysis'])
+            st = stats(args.kin, args.db)
+            snap = os.path.join(args.work, 'step-%d.db' % st['functions'])
+            copy_db(args.db, snap)
+            results['steps'].append({'target': target, 'stats': st, 'build': b, 'db': snap})
             save()
-        print(report({'steps': [step]}, plan).split('\n')[2], flush=True)
-        if args.requery:
-            break
+            print('  %s functions, %d samples, %.0f MB; %.0f s (CPU %.0f s)' % (
+                '{:,}'.format(st['functions']), st['samples'], st['db_size'] / 1e6, b['wall'],
+                b['cpu']), flush=True)
+            if state['next'] >= len(plan['background']):
+                print('  (background exhausted)', flush=True)
+                break
+
+    # Phase 2: queries on every step's copy of the index.
+    if not args.build_only:
+        if not has_attribute(args.kin):
+            print('note: this kin has no `attribute` command: no queries', flush=True)
+        else:
+            if args.requery or not results.get('analysis'):
+                results['analysis'] = time_analysis(args, plan)
+                save()
+            for s in results['steps']:
+                key = os.path.basename(s['db'])
+                if key in results['queries'] and not args.requery:
+                    continue
+                print('queries on %s' % key, flush=True)
+                per = time_queries(args, plan, results['analysis'], s['db'])
+                results['queries'][key] = {'kin': args.kin, 'time': time.time(), 'per': per}
+                save()
     print()
     print(report(results, plan))
 

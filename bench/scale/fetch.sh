@@ -84,10 +84,11 @@ for ((i = 0; i < ${#todo[@]}; i += 20)); do
         # One unknown package fails the batch: fetch the rest one by one.
         for pkg in "${batch[@]}"; do
             ls ./"${pkg}"_*.deb >/dev/null 2>&1 && continue
-            nice -n 10 apt-get download -q "$pkg" >/dev/null 2>"$out/debs/$pkg.err" ||
-                echo "fetch: $pkg: apt-get download failed: $(tail -n 1 "$out/debs/$pkg.err")" >&2
+            nice -n 10 apt-get download -q "$pkg" >/dev/null 2>"$out/debs/err" ||
+                echo "fetch: $pkg: apt-get download failed: $(tail -n 1 "$out/debs/err")" >&2
         done
     fi
+    rm -f "$out/debs/batch.err" "$out/debs/err"
     for pkg in "${batch[@]}"; do
         unpack "$pkg"
     done
