@@ -16,7 +16,7 @@ static const char usage_text[] =
     "usage: kin stats [--db PATH] [--refresh] [--json]\n"
     "\n"
     "Prints the counts of the index: samples, families, actors, functions, distinct\n"
-    "position-independent hashes and band values, and its size on disk.\n"
+    "position-independent hashes and band values, distinct indicators, and its size on disk.\n"
     "\n"
     "  --db PATH           the index (default $KIN_DB, else ./kin.db)\n"
     "  --refresh           recompute the frequency statistics from the postings first\n"
@@ -87,6 +87,7 @@ int cmd_stats(int argc, char **argv)
         json_kv_u64(&j, "functions", s.functions);
         json_kv_u64(&j, "pichashes", s.pichashes);
         json_kv_u64(&j, "band_values", s.band_values);
+        json_kv_u64(&j, "indicators", s.indicators);
         json_kv_u64(&j, "db_size", s.db_size);
         json_kv_u64(&j, "schema_version", s.schema_version);
         json_kv_u64(&j, "sig_scheme", s.sig_scheme);
@@ -100,6 +101,7 @@ int cmd_stats(int argc, char **argv)
     printf("functions          %llu\n", (unsigned long long)s.functions);
     printf("distinct pichashes %llu\n", (unsigned long long)s.pichashes);
     printf("distinct bands     %llu\n", (unsigned long long)s.band_values);
+    printf("indicators         %llu\n", (unsigned long long)s.indicators);
     printf("size on disk       %llu bytes (%.1f MB)\n", (unsigned long long)s.db_size,
            (double)s.db_size / 1e6);
     printf("schema version     %u\n", s.schema_version);

@@ -29,6 +29,7 @@ struct result {
     enum result_kind kind;
     struct kin_sample *sample; /* R_READY: owned by the result */
     struct kin_funcs *funcs;   /* R_READY: owned by the result */
+    struct kin_iocs *iocs;     /* R_READY: owned by the result; NULL when extraction failed */
     char msg[512];             /* R_SKIPPED, R_FAILED: why */
 };
 
@@ -126,6 +127,8 @@ void ingest_release(struct ingest *g)
 
 static void result_release(struct result *r)
 {
+    kin_iocs_free(r->iocs);
+    r->iocs = NULL;
     kin_funcs_free(r->funcs);
     kin_sample_free(r->sample);
     r->funcs = NULL;
@@ -182,6 +185,18 @@ static void process(const struct ingest_item *it, struct kin_index *ro, struct r
     }
     if (st != KIN_OK) {
         (void)snprintf(r->msg, sizeof(r->msg), "function analysis failed: %s", kin_status_str(st));
+        r->kind = R_FAILED;
+        result_release(r);
+        return;
+    }
+    /* Indicators are found here too, so the writer only writes (issue #5). */
+    struct kin_ioc_options io;
+    memset(&io, 0, sizeof(io));
+    io.types = KIN_IOC_EVIDENCE_TYPES;
+    st = kin_iocs_extract(r->sample, &io, &r->iocs);
+    if (st != KIN_OK) {
+        (void)snprintf(r->msg, sizeof(r->msg), "indicator extraction failed: %s",
+                       kin_status_str(st));
         r->kind = R_FAILED;
         result_release(r);
         return;
@@ -267,7 +282,7 @@ static int write_one(struct ingest *g, struct kin_index *idx, struct progress *p
     l.version = it->version;
     l.source = it->path;
     l.kind = it->kind;
-    kin_status st = kin_index_add_sample(idx, r->sample, r->funcs, &l, &existed);
+    kin_status st = kin_index_add_sample_iocs(idx, r->sample, r->funcs, r->iocs, &l, &existed);
     if (st == KIN_OK) {
         if (existed) {
             g->existed++;

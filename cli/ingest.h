@@ -1,10 +1,11 @@
 /*
  * ingest.h: adding a batch of files to the index, shared by `kin add` and `kin import`.
  *
- * Files are loaded and analysed (kin_sample_open + kin_funcs_analyze) on N worker threads; one
- * writer thread (the caller's) adds the results to the index, one transaction per sample, in
- * the order they come. A bounded queue between them caps the memory held by analysed samples.
- * A file that fails is reported and the batch goes on; an index failure stops the batch.
+ * Files are loaded and analysed (kin_sample_open, kin_funcs_analyze, kin_iocs_extract) on N
+ * worker threads; one writer thread (the caller's) adds the results to the index, one
+ * transaction per sample, in the order they come. A bounded queue between them caps the memory held
+ * by analysed samples. A file that fails is reported and the batch goes on; an index failure stops
+ * the batch.
  */
 #ifndef KIN_CLI_INGEST_H
 #define KIN_CLI_INGEST_H

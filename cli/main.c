@@ -26,6 +26,7 @@ static const struct command commands[] = {
     {"stats", cmd_stats, "counts and size of the index"},
     {"ledger", cmd_ledger, "follow Bitcoin addresses in a local node's block files"},
     {"attribute", cmd_attribute, "which indexed families and actors share code with files"},
+    {"search", cmd_search, "indexed samples holding an indicator (address, host, URL, ...)"},
 };
 
 static void usage(FILE *f)

@@ -509,6 +509,18 @@ KIN_API const char *kin_ioc_validity_name(uint32_t validity);
 /** "ascii" or "utf16le". Never NULL. */
 KIN_API const char *kin_ioc_encoding_name(uint32_t encoding);
 
+/** The types the index keeps as evidence of kinship (every type but file paths). */
+#define KIN_IOC_EVIDENCE_TYPES \
+    (((1u << KIN__IOC_TYPE_COUNT) - 1u) & ~((1u << KIN_IOC_WINPATH) | (1u << KIN_IOC_UNIXPATH)))
+/**
+ * Whether value, an indicator of the given type, is on kin's built-in list of ubiquitous values
+ * (certificate, CRL and OCSP hosts, schema and documentation hosts, loopback addresses, CI
+ * build paths, runtime constants: src/ioc/common.c). Such values are never stored in an index
+ * nor counted as evidence. Returns why, as a short English phrase (static), or NULL when the
+ * value is not listed. The value is normalised first, as the index stores it. Thread-safe.
+ */
+KIN_API const char *kin_ioc_ubiquitous(uint32_t type, const char *value);
+
 /* ---------------------------------------------------------------------------------------------
  * Index (issue #4). A labelled collection of samples and the signatures of their functions, in
  * one SQLite file (WAL mode: readers run while one writer adds). Actors own families; families
@@ -561,14 +573,14 @@ struct kin_labels {
 };
 
 /**
- * Adds a loaded sample and its functions in one transaction: either all of it is stored or
- * nothing is. Samples are identified by sha256: when the index already holds it, nothing is
- * written and *existed (may be NULL) is set to 1, else 0. labels may be NULL.
- * The sample's postings are staged: matching sees them after the next merge, which happens by
- * itself once enough is staged, on kin_index_flush() and on kin_index_close().
- * Returns KIN_OK; KIN_NOMEM; KIN_INVALID (read-only index, actor without family, or a family
- * already tied to another actor or kind); KIN_LIMIT (more than KIN_MAX_FUNCTIONS functions);
- * KIN_SCHEMA (the index holds another signature scheme); KIN_STORE (database error).
+ * Adds a loaded sample, its functions and its indicators (kin_iocs_extract(), evidence types
+ * only) in one transaction: either all of it is stored or nothing is. Samples are identified by
+ * sha256: when the index already holds it, nothing is written and *existed (may be NULL) is set to
+ * 1, else 0. labels may be NULL. The sample's postings are staged: matching sees them after the
+ * next merge, which happens by itself once enough is staged, on kin_index_flush() and on
+ * kin_index_close(). Returns KIN_OK; KIN_NOMEM; KIN_INVALID (read-only index, actor without family,
+ * or a family already tied to another actor or kind); KIN_LIMIT (more than KIN_MAX_FUNCTIONS
+ * functions); KIN_SCHEMA (the index holds another signature scheme); KIN_STORE (database error).
  */
 KIN_API KIN_NODISCARD kin_status kin_index_add_sample(struct kin_index *idx,
                                                       const struct kin_sample *s,
@@ -587,6 +599,19 @@ KIN_API KIN_NODISCARD kin_status kin_index_add(struct kin_index *idx,
                                                size_t count,
                                                const struct kin_labels *labels,
                                                int *existed);
+/**
+ * kin_index_add_sample() with indicators extracted beforehand (for instance on the thread that
+ * analysed the sample): iocs from kin_iocs_extract() on s, with any options (types outside
+ * KIN_IOC_EVIDENCE_TYPES and rejected candidates are not kept), or NULL to store none. The index
+ * keeps each distinct normalised value once per sample, strongest types first, at most
+ * 1024 of them (KIN_MAX_SAMPLE_IOCS), never values kin_ioc_ubiquitous() lists. Same statuses.
+ */
+KIN_API KIN_NODISCARD kin_status kin_index_add_sample_iocs(struct kin_index *idx,
+                                                           const struct kin_sample *s,
+                                                           const struct kin_funcs *funcs,
+                                                           const struct kin_iocs *iocs,
+                                                           const struct kin_labels *labels,
+                                                           int *existed);
 /**
  * Merges the staged postings of every added sample into the searchable postings and updates the
  * frequency statistics, in one transaction (adding samples one by one in a B-tree keyed by hash
@@ -664,6 +689,41 @@ KIN_API KIN_NODISCARD kin_status kin_index_actors(struct kin_index *idx,
                                                   kin_index_actor_fn fn,
                                                   void *ctx);
 
+/**
+ * A value held by this many distinct families or more is ubiquitous: it is listed but does not
+ * count as evidence (nor does a value held by a family of kind library).
+ */
+#define KIN_IOC_UBIQUITOUS_FAMILIES 4
+
+/** An indexed sample holding an indicator, as kin_index_search_ioc() lists it. */
+struct kin_index_ioc_hit {
+    uint32_t type;      /* enum kin_ioc_type */
+    const char *value;  /* the value as the index stores it (normalised) */
+    const char *sha256; /* the sample holding it */
+    const char *family; /* "" when unlabelled */
+    const char *actor;  /* "" when none */
+    const char *version;
+    const char *section; /* where its first occurrence lies in that sample ("" when none) */
+    uint64_t offset;     /* file offset of that occurrence */
+    uint32_t encoding;   /* enum kin_ioc_encoding of that occurrence */
+    uint64_t samples;    /* samples of the index holding the value */
+    uint64_t families;   /* distinct families holding it */
+    int ubiquitous;      /* held by KIN_IOC_UBIQUITOUS_FAMILIES families or more, or by a
+                            library family: not evidence */
+};
+
+typedef int (*kin_index_ioc_fn)(void *ctx, const struct kin_index_ioc_hit *h);
+
+/**
+ * Lists the indexed samples holding an indicator equal to value, an exact match once value is
+ * normalised as the index stores it, for each type in types (bits 1u << KIN_IOC_*; 0 means
+ * KIN_IOC_EVIDENCE_TYPES), by type, family and sample. fn returns non-zero to stop. Strings
+ * are borrowed for the call. Returns KIN_OK (also when nothing holds it), KIN_INVALID (NULL
+ * argument), KIN_NOMEM or KIN_STORE.
+ */
+KIN_API KIN_NODISCARD kin_status kin_index_search_ioc(
+    struct kin_index *idx, const char *value, uint32_t types, kin_index_ioc_fn fn, void *ctx);
+
 struct kin_index_stats {
     uint64_t samples;
     uint64_t families;
@@ -675,6 +735,7 @@ struct kin_index_stats {
     uint64_t staged_samples; /* added, not yet merged (invisible to matching) */
     uint32_t schema_version; /* PRAGMA user_version */
     uint32_t sig_scheme;     /* signature scheme of the index; 0 while it is empty */
+    uint64_t indicators;     /* distinct indicator values (type, normalised value) */
 };
 
 /** Counts of the index. */

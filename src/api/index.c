@@ -6,6 +6,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "../core/limits.h"
+#include "../ioc/ioc.h"
 #include "api.h"
 
 /* Starts an API call: clears the previous message. */
@@ -67,12 +69,14 @@ static kin_status add_common(struct kin_index *idx,
                              const struct kin_image *img,
                              const struct kin_function *const *funcs,
                              size_t count,
+                             const struct kin_iocs *iocs,
                              const struct kin_labels *labels,
                              int *existed)
 {
     struct store_add add;
     int ex = 0;
     memset(&add, 0, sizeof(add));
+    add.iocs = iocs;
     add.img = img;
     add.funcs = funcs;
     add.count = count;
@@ -107,7 +111,7 @@ kin_status kin_index_add(struct kin_index *idx,
     for (size_t i = 0; i < count; i++) {
         v[i] = &funcs[i];
     }
-    kin_status st = add_common(idx, img, v, count, labels, existed);
+    kin_status st = add_common(idx, img, v, count, NULL, labels, existed);
     kin__free(v);
     return end_call(idx, st);
 }
@@ -117,6 +121,34 @@ kin_status kin_index_add_sample(struct kin_index *idx,
                                 const struct kin_funcs *funcs,
                                 const struct kin_labels *labels,
                                 int *existed)
+{
+    struct kin_ioc_options opts;
+    struct kin_iocs *iocs = NULL;
+    if (existed) {
+        *existed = 0;
+    }
+    if (!idx || !s) {
+        return KIN_INVALID;
+    }
+    memset(&opts, 0, sizeof(opts));
+    opts.types = KIN_IOC_EVIDENCE_TYPES;
+    kin_status st = kin_iocs_extract(s, &opts, &iocs);
+    if (st == KIN_OK) {
+        st = kin_index_add_sample_iocs(idx, s, funcs, iocs, labels, existed);
+    } else {
+        begin_call(idx);
+        st = end_call(idx, st);
+    }
+    kin_iocs_free(iocs);
+    return st;
+}
+
+kin_status kin_index_add_sample_iocs(struct kin_index *idx,
+                                     const struct kin_sample *s,
+                                     const struct kin_funcs *funcs,
+                                     const struct kin_iocs *iocs,
+                                     const struct kin_labels *labels,
+                                     int *existed)
 {
     if (existed) {
         *existed = 0;
@@ -133,7 +165,7 @@ kin_status kin_index_add_sample(struct kin_index *idx,
     for (size_t i = 0; i < count; i++) {
         v[i] = kin_funcs_get(funcs, i);
     }
-    kin_status st = add_common(idx, kin_sample_image(s), v, count, labels, existed);
+    kin_status st = add_common(idx, kin_sample_image(s), v, count, iocs, labels, existed);
     kin__free(v);
     return end_call(idx, st);
 }
@@ -280,6 +312,7 @@ kin_status kin_index_stats(struct kin_index *idx, struct kin_index_stats *out)
     out->db_size = t.db_size;
     out->staged_samples = t.staged_samples;
     out->schema_version = t.schema_version;
+    out->indicators = t.ioc_values;
     st = s->ops->get_meta(s, "sig_scheme", buf, sizeof(buf));
     if (st == KIN_OK) {
         unsigned long v = 0;
@@ -302,4 +335,73 @@ kin_status kin_index_refresh_stats(struct kin_index *idx)
                         kin__store_seterr(idx->store, KIN_INVALID, "the index is open read-only"));
     }
     return end_call(idx, idx->store->ops->refresh_freq(idx->store));
+}
+
+struct search_ctx {
+    const struct store_ioc *keys;
+    kin_index_ioc_fn fn;
+    void *ctx;
+};
+
+static int on_search_row(void *ctx,
+                         size_t key,
+                         const struct store_ioc_freq *freq,
+                         const struct store_ioc_holder *h)
+{
+    struct search_ctx *c = ctx;
+    struct kin_index_ioc_hit hit;
+    memset(&hit, 0, sizeof(hit));
+    hit.type = c->keys[key].type;
+    hit.value = c->keys[key].value;
+    hit.sha256 = h->sha256;
+    hit.family = h->family_name;
+    hit.actor = h->actor;
+    hit.version = h->version;
+    hit.section = h->section;
+    hit.offset = h->offset;
+    hit.encoding = h->encoding;
+    hit.samples = freq->samples;
+    hit.families = freq->families;
+    /* The built-in list too: an index made by an older kin may hold what is listed now. */
+    hit.ubiquitous = kin__store_ioc_ubiquitous(freq, 0) != NULL ||
+                     kin__ioc_common(hit.type, hit.value, strlen(hit.value)) != NULL;
+    return c->fn(c->ctx, &hit);
+}
+
+kin_status kin_index_search_ioc(
+    struct kin_index *idx, const char *value, uint32_t types, kin_index_ioc_fn fn, void *ctx)
+{
+    struct store_ioc keys[KIN__IOC_TYPE_COUNT];
+    size_t count = 0;
+    if (!idx || !value || !fn) {
+        return KIN_INVALID;
+    }
+    begin_call(idx);
+    /* One normalised copy per type: 30 KiB, kept off the stack. */
+    char(*norm)[KIN_MAX_IOC_VALUE_LEN + 1] = kin__malloc(KIN__IOC_TYPE_COUNT * sizeof(*norm));
+    if (!norm) {
+        return end_call(idx, KIN_NOMEM);
+    }
+    types = (types ? types : KIN_IOC_EVIDENCE_TYPES) & KIN_IOC_EVIDENCE_TYPES;
+    /* The same text may be a value of several types ("a.b" as a domain and a mutex name...). */
+    for (uint32_t t = 0; t < KIN__IOC_TYPE_COUNT; t++) {
+        if (!(types & (1u << t))) {
+            continue;
+        }
+        size_t n = kin__ioc_normalize(t, value, strlen(value), norm[count], sizeof(norm[count]));
+        if (n == 0) {
+            continue;
+        }
+        memset(&keys[count], 0, sizeof(keys[count]));
+        keys[count].type = t;
+        keys[count].value = norm[count];
+        count++;
+    }
+    struct search_ctx c = {keys, fn, ctx};
+    kin_status st = KIN_OK;
+    if (count > 0) {
+        st = idx->store->ops->lookup_iocs(idx->store, keys, count, UINT64_MAX, on_search_row, &c);
+    }
+    kin__free(norm);
+    return end_call(idx, st);
 }

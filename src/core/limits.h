@@ -72,6 +72,8 @@
 #define KIN_MAX_IOCS           (1u << 20) /* indicators kept per file */
 #define KIN_MAX_IOC_STRING_LEN 65536u     /* longer runs are examined in pieces of this size */
 #define KIN_MAX_IOC_VALUE_LEN  2048u      /* longer candidates (URLs, paths) are not indicators */
+#define KIN_MAX_SAMPLE_IOCS    1024u      /* distinct indicators the index keeps per sample */
+#define KIN_MAX_IOC_HOLDERS    256u       /* samples listed per shared indicator in a lookup */
 
 /* Bitcoin ledger (issue #6): block files, chain index, scans. */
 #define KIN_MAX_LEDGER_FILES      100000u /* blk*.dat and rev*.dat each (mainnet 2025: ~5000) */

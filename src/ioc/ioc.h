@@ -216,4 +216,27 @@ void kin__net_report_host(struct ioc_extractor *x,
                           size_t start,
                           size_t len);
 
+/* ---- Indicators as evidence (evidence.c, common.c) ---- */
+
+/*
+ * Rank of a type as evidence of kinship, 0 strongest (crypto-currency addresses) to 5 (registry
+ * keys, user agents); -1 for types never kept as evidence (file paths). The index keeps a
+ * sample's indicators in this order up to KIN_MAX_SAMPLE_IOCS.
+ */
+int kin__ioc_evidence_rank(uint32_t type);
+/* Whether a shared value of this type is strong evidence (a wallet, a C2 host, a build path). */
+int kin__ioc_strong(uint32_t type);
+/*
+ * Writes the normalised form of an indicator value v[0..n) of the given type into out (cap
+ * bytes, NUL-terminated): the form the index stores and compares. Returns its length, or 0 when
+ * the value cannot be normalised (empty, longer than KIN_MAX_IOC_VALUE_LEN or cap - 1, an IPv6
+ * address that does not parse).
+ */
+size_t kin__ioc_normalize(uint32_t type, const char *v, size_t n, char *out, size_t cap);
+/*
+ * Whether a normalised value is on the built-in list of ubiquitous values (common.c): returns
+ * why (a static English phrase), or NULL when it is not listed.
+ */
+const char *kin__ioc_common(uint32_t type, const char *v, size_t n);
+
 #endif /* KIN_IOC_H */

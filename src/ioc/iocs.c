@@ -65,6 +65,16 @@ const char *kin_ioc_encoding_name(uint32_t encoding)
     return encoding == KIN_ENC_UTF16LE ? "utf16le" : "ascii";
 }
 
+const char *kin_ioc_ubiquitous(uint32_t type, const char *value)
+{
+    char norm[KIN_MAX_IOC_VALUE_LEN + 1];
+    if (!value) {
+        return NULL;
+    }
+    size_t n = kin__ioc_normalize(type, value, strlen(value), norm, sizeof(norm));
+    return n ? kin__ioc_common(type, norm, n) : NULL;
+}
+
 static int sec_cmp(const void *a, const void *b)
 {
     const struct sec_range *x = a, *y = b;

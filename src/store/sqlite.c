@@ -166,6 +166,7 @@ static void sqlite_close(struct store *base)
     for (size_t i = 0; i < ST__COUNT; i++) {
         sqlite3_finalize(s->stmt[i]);
     }
+    kin__sqlite_iocs_close(s);
     /* close_v2 defers the close if anything is still open; nothing should be. */
     (void)sqlite3_close_v2(s->db);
     kin__free(s->postings);
@@ -1143,13 +1144,14 @@ static kin_status sqlite_totals(struct store *base, struct store_totals *out)
     }
     sqlite3_finalize(q);
     out->schema_version = (uint32_t)version;
+    KIN_TRY(kin__sqlite_count_iocs(s, &out->ioc_values));
     if (!s->memory) {
         out->db_size = file_size(s->path, "") + file_size(s->path, "-wal");
     }
     return KIN_OK;
 }
 
-/* The backfill of migration 002, on the current postings. */
+/* The backfill of migration 002, on the current postings, and the same for indicators. */
 static const char refresh_sql[] =
     "DELETE FROM pic_freq;"
     "DELETE FROM band_freq;"
@@ -1166,7 +1168,12 @@ static const char refresh_sql[] =
     "UPDATE counters SET value = (SELECT count(*) FROM staged_postings) "
     "  WHERE name = 'staged_rows';"
     "UPDATE counters SET value = (SELECT count(DISTINCT sample) FROM staged_postings) "
-    "  WHERE name = 'staged_samples';";
+    "  WHERE name = 'staged_samples';"
+    "UPDATE ioc_values SET "
+    "  samples = (SELECT count(*) FROM ioc_postings p WHERE p.ioc = ioc_values.id), "
+    "  families = (SELECT count(DISTINCT nullif(p.family, 0)) FROM ioc_postings p "
+    "    WHERE p.ioc = ioc_values.id);"
+    "DELETE FROM ioc_values WHERE samples = 0;";
 
 static kin_status sqlite_refresh_freq(struct store *base)
 {
@@ -1216,4 +1223,7 @@ const struct store_ops kin__sqlite_ops = {
     .list_actors = sqlite_list_actors,
     .totals = sqlite_totals,
     .refresh_freq = sqlite_refresh_freq,
+    .put_iocs = kin__sqlite_put_iocs,
+    .remove_iocs = kin__sqlite_remove_iocs,
+    .lookup_iocs = kin__sqlite_lookup_iocs,
 };

@@ -69,6 +69,7 @@ struct sqlite_store {
     sqlite3_stmt *stmt[ST__COUNT];
     struct store_posting *postings; /* lookup() buffer, reused */
     size_t postings_cap;
+    struct sqlite_iocs *iocs; /* sqlite_iocs.c's statements; NULL until first used */
 };
 
 /* Translates an SQLite result code into a kin status and records "what: sqlite message". */
@@ -76,6 +77,19 @@ kin_status kin__sqlite_error(struct sqlite_store *s, int rc, const char *what);
 
 /* Checks identity and schema version, migrates when writable. Called once by the opener. */
 kin_status kin__sqlite_schema_setup(struct sqlite_store *s, int max_version);
+
+/* Indicators (sqlite_iocs.c): the ops of store.h, the count for totals, and cleanup on close. */
+kin_status kin__sqlite_put_iocs(
+    struct store *base, int64_t sample, int64_t family, const struct store_ioc *v, size_t count);
+kin_status kin__sqlite_remove_iocs(struct store *base, int64_t sample, int64_t family);
+kin_status kin__sqlite_lookup_iocs(struct store *base,
+                                   const struct store_ioc *keys,
+                                   size_t count,
+                                   uint64_t max_holders,
+                                   store_ioc_row_fn fn,
+                                   void *ctx);
+kin_status kin__sqlite_count_iocs(struct sqlite_store *s, uint64_t *out);
+void kin__sqlite_iocs_close(struct sqlite_store *s);
 
 /* The back end's ops table (sqlite.c). */
 extern const struct store_ops kin__sqlite_ops;

@@ -1,6 +1,7 @@
 /*
  * store.c: the operations every back end shares, written once over the ops table: adding a
- * sample with its labels, functions and postings in one transaction, and removing it again.
+ * sample with its labels, functions, postings and indicators in one transaction, and removing
+ * it again.
  *
  * Invariant: add and remove derive a sample's postings the same way (which functions are
  * indexed, which band values), so a remove takes back exactly what the add put in and the
@@ -284,6 +285,14 @@ static kin_status add_in_transaction(struct store *s, const struct store_add *ad
         st = s->ops->stage_postings(s, row.id, es.pic, es.pic_count, es.band, es.band_count);
     }
     entry_sets_release(&es);
+    if (st == KIN_OK && add->iocs) {
+        struct store_ioc_set set;
+        st = kin__store_ioc_select(add->iocs, &set);
+        if (st == KIN_OK && set.count > 0) {
+            st = s->ops->put_iocs(s, row.id, family, set.v, set.count);
+        }
+        kin__store_ioc_set_release(&set);
+    }
     return st;
 }
 
@@ -340,6 +349,8 @@ static int collect_function(void *ctx, const struct store_function *f)
 static kin_status remove_in_transaction(struct store *s, int64_t sample, int64_t family)
 {
     int staged = 0;
+    /* Indicators are counted as soon as they are added, staged sample or not. */
+    KIN_TRY(s->ops->remove_iocs(s, sample, family));
     KIN_TRY(s->ops->unstage(s, sample, &staged));
     if (staged) {
         /* Never merged: nothing searchable or counted to take back. */

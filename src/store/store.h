@@ -96,7 +96,45 @@ struct store_totals {
     uint64_t samples, families, actors, functions, pic_keys, band_keys, db_size;
     uint64_t staged_samples;
     uint32_t schema_version;
+    uint64_t ioc_values; /* distinct (type, value) indicators */
 };
+
+/* One indicator of a sample as the index stores it (issue #5). */
+struct store_ioc {
+    uint32_t type;       /* enum kin_ioc_type */
+    uint32_t encoding;   /* enum kin_ioc_encoding of its first occurrence */
+    const char *value;   /* normalised (kin__ioc_normalize()), NUL-terminated */
+    const char *section; /* section of its first occurrence; NULL when none */
+    uint64_t offset;     /* file offset of its first occurrence */
+};
+
+/* A sample holding an indicator, as ops->lookup_iocs() reports it. Strings are "" when none. */
+struct store_ioc_holder {
+    int64_t sample;
+    int64_t family;       /* 0: unlabelled */
+    uint32_t family_kind; /* enum kin_family_kind */
+    const char *sha256, *family_name, *actor, *version;
+    const char *section; /* where its first occurrence lies in that sample */
+    uint64_t offset;
+    uint32_t encoding;
+};
+
+/* How many samples and families hold an indicator, and whether a library family does. */
+struct store_ioc_freq {
+    uint64_t samples;
+    uint64_t families;
+    int library; /* a family of kind library holds it */
+};
+
+/*
+ * Called once per holder of each looked-up key the index holds (key_index: its position in the
+ * query array), holders ordered by family then sample. Borrowed for the call. Returns 0 to go
+ * on, non-zero to stop.
+ */
+typedef int (*store_ioc_row_fn)(void *ctx,
+                                size_t key_index,
+                                const struct store_ioc_freq *freq,
+                                const struct store_ioc_holder *h);
 
 struct store;
 
@@ -207,6 +245,23 @@ struct store_ops {
     kin_status (*totals)(struct store *s, struct store_totals *out);
     /* Recompute the frequency statistics from the postings (own transaction). */
     kin_status (*refresh_freq)(struct store *s);
+
+    /*
+     * Indicators (issue #5), written in the caller's transaction. put_iocs stores a sample's
+     * distinct (type, value) pairs and counts them in the frequency statistics at once (a
+     * sample holds at most KIN_MAX_SAMPLE_IOCS: no staging needed); remove_iocs takes them back.
+     * lookup_iocs reads only type and value of each key and reports at most max_holders
+     * holders per key.
+     */
+    kin_status (*put_iocs)(
+        struct store *s, int64_t sample, int64_t family, const struct store_ioc *v, size_t count);
+    kin_status (*remove_iocs)(struct store *s, int64_t sample, int64_t family);
+    kin_status (*lookup_iocs)(struct store *s,
+                              const struct store_ioc *keys,
+                              size_t count,
+                              uint64_t max_holders,
+                              store_ioc_row_fn fn,
+                              void *ctx);
 };
 
 #define STORE_ERRMSG_SIZE 512
@@ -249,6 +304,7 @@ struct store_add {
     const struct kin_labels *labels; /* may be NULL */
     uint32_t scheme;                 /* signature scheme of funcs */
     int64_t now;                     /* first_seen */
+    const struct kin_iocs *iocs;     /* indicators to keep (store_iocs.c); NULL: none */
 };
 
 /*
@@ -261,5 +317,65 @@ kin_status kin__store_remove_sample(struct store *s, int64_t sample, int64_t fam
 /* Which functions get postings, so add and remove agree. */
 int kin__store_indexes_pichash(uint32_t flags);
 int kin__store_indexes_bands(uint32_t flags);
+
+/* ---- Indicators (store_iocs.c) ---- */
+
+/* A sample's indicators as the index keeps them. Release with kin__store_ioc_set_release(). */
+struct store_ioc_set {
+    struct store_ioc *v;
+    size_t count;
+    size_t dropped; /* distinct values past KIN_MAX_SAMPLE_IOCS */
+    struct arena arena;
+};
+
+/*
+ * Chooses what the index keeps of a sample's indicators: evidence types only
+ * (kin__ioc_evidence_rank()), valid or unchecked, normalised, not on the built-in list of
+ * ubiquitous values, each distinct (type, value) once with its first occurrence, strongest
+ * types first, at most KIN_MAX_SAMPLE_IOCS. iocs may be NULL (an empty set). KIN_OK or NOMEM.
+ */
+kin_status kin__store_ioc_select(const struct kin_iocs *iocs, struct store_ioc_set *out);
+void kin__store_ioc_set_release(struct store_ioc_set *set);
+
+/* The default of "ubiquitous by frequency": a value held by this many families or more. */
+#define STORE_IOC_UBIQUITOUS_FAMILIES KIN_IOC_UBIQUITOUS_FAMILIES
+
+/*
+ * Why a value with this frequency is not evidence ("held by many families", "held by a library
+ * family"), or NULL when it is. families 0 means STORE_IOC_UBIQUITOUS_FAMILIES.
+ */
+const char *kin__store_ioc_ubiquitous(const struct store_ioc_freq *freq, uint64_t families);
+
+/* One indicator of a query that indexed samples hold too (kin__store_shared_iocs()). */
+struct store_ioc_shared {
+    uint32_t type;              /* enum kin_ioc_type */
+    const char *value;          /* normalised */
+    struct store_ioc_freq freq; /* samples and families holding it in the whole index */
+    int strong;                 /* kin__ioc_strong(type): a wallet, a C2 host, a build path */
+    /*
+     * Why it is not evidence, or NULL when it is: held by ubiquitous_families families or
+     * more, or by a family of kind library.
+     */
+    const char *ubiquitous;
+    const struct store_ioc_holder *holders; /* at most KIN_MAX_IOC_HOLDERS, by family, sample */
+    size_t holder_count;
+    size_t query_index; /* its position in the selected set of the query */
+};
+
+typedef int (*store_ioc_shared_fn)(void *ctx, const struct store_ioc_shared *sh);
+
+/*
+ * The lookup attribution uses: selects the query's indicators as an add would
+ * (kin__store_ioc_select()), and calls fn once per value indexed samples hold too, in the
+ * order of the selected set (strongest types first). The query sample itself is listed among
+ * the holders when it is indexed: callers exclude what they must. ubiquitous_families 0 means
+ * STORE_IOC_UBIQUITOUS_FAMILIES. Holders and strings are borrowed for the call. Runs in one
+ * read snapshot when no transaction is open. Returns KIN_OK, KIN_NOMEM or KIN_STORE.
+ */
+kin_status kin__store_shared_iocs(struct store *s,
+                                  const struct kin_iocs *iocs,
+                                  uint64_t ubiquitous_families,
+                                  store_ioc_shared_fn fn,
+                                  void *ctx);
 
 #endif /* KIN_STORE_H */

@@ -218,7 +218,7 @@ static void test_basic_memory(void)
     }
     CHECK_OK(kin_index_stats(idx, &stats));
     CHECK_EQ_U64(stats.samples, 0);
-    CHECK_EQ_U64(stats.schema_version, 2);
+    CHECK_EQ_U64(stats.schema_version, 3);
 
     make_image(&img, 1);
     make_random_funcs(f, 40, 1);
@@ -344,7 +344,7 @@ static kin_status add_store(
     struct kin_image img;
     const struct kin_function *v[16];
     struct kin_labels l = {family, NULL, NULL, NULL, KIN_FAMILY_MALWARE};
-    struct store_add add = {&img, v, count, &l, kin_sig_scheme_version(), 1000};
+    struct store_add add = {&img, v, count, &l, kin_sig_scheme_version(), 1000, NULL};
     int existed = 0;
     make_image(&img, n);
     for (size_t i = 0; i < count; i++) {
@@ -583,7 +583,7 @@ static void test_schema_files(void)
         CHECK_OK(kin_index_add(idx, &img, f, 50, &l, &existed));
     }
     kin_index_close(idx);
-    CHECK_EQ_U64(sql_int(path, "PRAGMA user_version"), 2);
+    CHECK_EQ_U64(sql_int(path, "PRAGMA user_version"), 3);
     CHECK_EQ_U64(sql_int(path, "PRAGMA application_id"), STORE_APPLICATION_ID);
     CHECK_EQ_U64(sql_int(path, "SELECT count(*) FROM samples"), 6);
     const char *freq_sql = "SELECT * FROM pic_freq UNION ALL SELECT 0, * FROM band_freq "
@@ -602,6 +602,7 @@ static void test_schema_files(void)
 
     /* Migration from schema 1: migration 2 rebuilds the statistics from the postings. */
     CHECK_EQ_U64(run_sql(path, "DROP TABLE pic_freq; DROP TABLE band_freq; DROP TABLE counters; "
+                               "DROP TABLE ioc_postings; DROP TABLE ioc_values; "
                                "PRAGMA user_version = 1"),
                  SQLITE_OK);
     CHECK_EQ_U64(kin_index_open(path, KIN_INDEX_READONLY, &idx), KIN_SCHEMA);
@@ -609,7 +610,7 @@ static void test_schema_files(void)
     kin_index_close(idx);
     CHECK_OK(kin_index_open(path, 0, &idx));
     kin_index_close(idx);
-    CHECK_EQ_U64(sql_int(path, "PRAGMA user_version"), 2);
+    CHECK_EQ_U64(sql_int(path, "PRAGMA user_version"), 3);
     CHECK_EQ_U64(sql_digest(path, freq_sql), freq);
     CHECK_EQ_U64(sql_int(path, "SELECT value FROM counters WHERE name = 'pic_keys'"), pic_keys);
 
