@@ -153,7 +153,9 @@ kin_status kin__store_ioc_select(const struct kin_iocs *iocs, struct store_ioc_s
         }
     }
     if (st == KIN_OK) {
-        qsort(cs.v, cs.count, sizeof(*cs.v), cand_cmp);
+        if (cs.count > 1) {
+            qsort(cs.v, cs.count, sizeof(*cs.v), cand_cmp);
+        }
         size_t kept = 0;
         for (size_t i = 0; i < cs.count; i++) {
             kept += !cs.v[i].ignored;
