@@ -52,7 +52,7 @@ pefile_ver=$($py -c 'import pefile; print(pefile.__version__)')
 cat <<MD
 Command: \`bench/bench_info.sh $kin $dir\` (RUNS=$runs), $(date -u +%Y-%m-%d)
 Machine: $(nproc) CPUs ($cpu_model), load average at start $(cut -d' ' -f1-3 /proc/loadavg);
-kin $("$kin" --version 2>/dev/null | head -n 1 || echo "(no --version)"), python3-pefile $pefile_ver.
+$("$kin" --version 2>/dev/null | head -n 1 || echo "kin (no --version)"), python3-pefile $pefile_ver.
 Corpus: $count files, $mb MB ($bytes bytes), page cache warm; kin wrote $kin_lines JSON lines,
 pefile refused $pf_err files.
 
