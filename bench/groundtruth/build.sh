@@ -198,7 +198,7 @@ recipe() { # PKG SUITE TC OPT
         mkdir -p "$amal"
         log "sqlite3 amalgamation $suite"
         (cd "$amal" && $NICE "$src/configure" --disable-tcl >configure.log 2>&1 &&
-          $NICE make -j"$JOBS" sqlite3.c shell.c >make.log 2>&1)
+          $NICE make -j"$JOBS" OPTS= sqlite3.c shell.c >make.log 2>&1)
       fi
       build "$pkg" "$suite" "$ver" sqlite3 "$tc" "$opt" "$amal" "-I$amal -DSQLITE_THREADSAFE=0 -DSQLITE_OMIT_LOAD_EXTENSION" "" \
         sqlite3.c shell.c ;;
