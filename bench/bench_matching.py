@@ -4,9 +4,10 @@
 
 Functions come from the compiled ground truth (bench/groundtruth/build.sh): `kin funcs --json` is run
 on every stripped binary and its functions are tied to the truth by start address. A function's
-identity is (package, name); only project functions are used (not CRT, libgcc or import stubs), and
+identity is (package, object file, name), the object named after its source path; only project
+functions are used (not CRT, libgcc or import stubs), and
 these are excluded, with counts reported: compiler clones and fragments (names with a '.', e.g.
-.part.0, .isra.0, .constprop.0, .cold), names occurring twice in one binary, true functions kin did not
+.part.0, .isra.0, .constprop.0, .cold), identities occurring twice in one binary, true functions kin did not
 find at their start, and tiny functions (fewer than --min-blocks basic blocks as kin counts them, 5 as
 in Marcelli et al.; applied to each function of each binary, so a pair needs both sides eligible).
 Similarity of two functions: 1.0 if their position-independent hashes are equal, else the MinHash
@@ -88,14 +89,14 @@ def load_builds(index, an, min_blocks, flt):
             by_va.setdefault(f['address'], f)
         truth = [r for r in kinbench.load_truth(row['functions'])
                  if r['kind'] == 'func' and r['origin_kind'] == 'project']
-        names = collections.Counter(r['name'] for r in truth)
+        names = collections.Counter((r['origin'], r['name']) for r in truth)
         eligible = {}
         for r in truth:
             excl['project functions'] += 1
             if '.' in r['name']:
                 excl['compiler clones and fragments'] += 1
                 continue
-            if names[r['name']] > 1:
+            if names[(r['origin'], r['name'])] > 1:
                 excl['ambiguous names'] += 1
                 continue
             f = by_va.get(r['va'])
@@ -112,7 +113,7 @@ def load_builds(index, an, min_blocks, flt):
                 excl['no signature'] += 1
                 continue
             excl['eligible'] += 1
-            eligible[(row['package'], r['name'])] = (f.get('pichash'), f.get('minhash'), blocks)
+            eligible[(row['package'], r['origin'], r['name'])] = (f.get('pichash'), f.get('minhash'), blocks)
         builds[row['tag']] = eligible
         meta[row['tag']] = row
     return builds, meta, excl
