@@ -298,17 +298,20 @@ def has_attribute(kin):
     return rc == 0
 
 
-TIMING_RE = re.compile(rb'timing: .*?analysis ([0-9.]+) ms.*?index ([0-9.]+) ms')
+TIMING_RE = re.compile(rb'timing: analysis ([0-9.]+) ms, index ([0-9.]+) ms, index open ([0-9.]+) '
+                       rb'ms, cpu analysis ([0-9.]+) ms, cpu index ([0-9.]+) ms')
 
 
 def time_queries(args, plan, analysis, db):
-    """Per query: median wall and CPU ms over reps (after one warm-up run), index ms, peak RSS."""
+    """Per query, medians over reps (after one warm-up run): the whole process (wall, CPU), its
+    analysis and index parts (wall, CPU: from --timing, else by subtracting `kin funcs`), the
+    index open time; and the peak RSS over all runs."""
     timing = has_timing(args.kin)
     per = []
     for q in plan['npm_queries'] + plan['deb_queries']:
         cmd = [args.kin, 'attribute', '--db', db, '--json'] + (['--timing'] if timing else [])
         cmd.append(q)
-        walls, cpus, idx_ms, rss = [], [], [], 0
+        rows, rss, out = [], 0, b''
         for rep in range(args.reps + 1):
             wall, cpu, maxrss, rc, out, err = run_ru(cmd)
             if rc not in (0, 1):
@@ -317,19 +320,24 @@ def time_queries(args, plan, analysis, db):
             rss = max(rss, maxrss)
             if rep == 0:
                 continue
-            walls.append(wall * 1e3)
-            cpus.append(cpu * 1e3)
             m = TIMING_RE.search(err) if timing else None
             if m:
-                idx_ms.append(float(m.group(2)))
-        if not walls:
+                t = [float(x) for x in m.groups()]
+            else:
+                an = analysis[q]
+                t = [an['ms'], max(0.0, wall * 1e3 - an['ms']), float('nan'), an['cpu_ms'],
+                     max(0.0, cpu * 1e3 - an['cpu_ms'])]
+            rows.append([wall * 1e3, cpu * 1e3] + t)
+        if not rows:
             continue
-        med = statistics.median(walls)
-        index_ms = statistics.median(idx_ms) if idx_ms else max(0.0, med - analysis[q]['ms'])
-        per.append({'file': q, 'ms': med, 'cpu_ms': statistics.median(cpus),
-                    'analysis_ms': analysis[q]['ms'], 'index_ms': index_ms,
-                    'index_cpu_ms': max(0.0, statistics.median(cpus) - analysis[q]['cpu_ms']),
-                    'rss_kib': rss, 'verdict': verdict_of(out)})
+        col = [statistics.median(c) for c in zip(*rows)]
+        per.append({'file': q, 'ms': col[0], 'cpu_ms': col[1], 'analysis_ms': col[2],
+                    'index_ms': col[3], 'open_ms': col[4], 'analysis_cpu_ms': col[5],
+                    'index_cpu_ms': col[6], 'rss_kib': rss, 'timing': bool(timing),
+                    'verdict': verdict_of(out)})
+        print('  %-60s %8.1f ms  index %7.1f ms (CPU %7.1f)  %6.0f MB  %s' % (
+            os.path.basename(q), col[0], col[3], col[6], rss / 1024, per[-1]['verdict']),
+            flush=True)
     return per
 
 
@@ -365,54 +373,62 @@ def med(v):
 def report(results, plan):
     steps = results['steps']
     qres = results.get('queries', {})
-    lines = []
-    lines.append('| index functions | samples | families | DB size | step build wall | CPU | '
-                 'functions/s (wall) | query median | p95 | index part median | p95 | '
-                 'index part CPU median | peak RSS max |')
-    lines.append('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
-    fit = []
+    lines = ['Build (each step adds to the one before; `kin import -j 2` under `nice -n 10`):', '',
+             '| index functions | samples | families | DB size | bytes/function | step wall | '
+             'step CPU | functions/s (CPU) |',
+             '|---:|---:|---:|---:|---:|---:|---:|---:|']
     for s in steps:
-        st = s['stats']
+        st, b = s['stats'], s['build']
+        lines.append('| %s | %d | %d | %.0f MB | %.0f | %.0f s | %.0f s | %s |' % (
+            '{:,}'.format(st['functions']), st['samples'], st['families'], st['db_size'] / 1e6,
+            st['db_size'] / max(1, st['functions']), b['wall'], b['cpu'],
+            '%.0f' % (b['functions_added'] / b['cpu']) if b['cpu'] else '-'))
+    fit = []
+    qlines = ['| index functions | query wall median | p95 | query CPU median | analysis CPU '
+              'median | index part wall median | p95 | index part CPU median | p95 | '
+              'open index (wall) | peak RSS max |',
+              '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|']
+    for s in steps:
         q = qres.get(os.path.basename(s['db']), {}).get('per', [])
-        ms = [x['ms'] for x in q]
-        ix = [x['index_ms'] for x in q]
-        ixc = [x['index_cpu_ms'] for x in q]
-        rss = max((x['rss_kib'] for x in q), default=0)
-        b = s['build']
-        rate = b['functions_added'] / b['wall'] if b['wall'] else 0
-        if q:
-            fit.append((st['functions'], med(ms), med(ix), med(ixc)))
-        lines.append('| %s | %d | %d | %.0f MB | %.0f s | %.0f s | %.0f | %s | %s | %s | %s | %s | '
-                     '%s |' % ('{:,}'.format(st['functions']), st['samples'], st['families'],
-                               st['db_size'] / 1e6, b['wall'], b['cpu'], rate,
-                               '%.0f ms' % med(ms) if ms else '-',
-                               '%.0f ms' % pct(ms, 0.95) if ms else '-',
-                               '%.1f ms' % med(ix) if ix else '-',
-                               '%.1f ms' % pct(ix, 0.95) if ix else '-',
-                               '%.1f ms' % med(ixc) if ixc else '-',
-                               '%.0f MB' % (rss / 1024) if rss else '-'))
+        if not q:
+            continue
+        col = {k: [x[k] for x in q] for k in ('ms', 'cpu_ms', 'analysis_cpu_ms', 'index_ms',
+                                              'index_cpu_ms', 'open_ms', 'rss_kib')}
+        fit.append((s['stats']['functions'], med(col['ms']), med(col['cpu_ms']),
+                    med(col['index_ms']), med(col['index_cpu_ms'])))
+        qlines.append('| %s | %.0f ms | %.0f ms | %.0f ms | %.0f ms | %.1f ms | %.1f ms | %.1f ms '
+                      '| %.1f ms | %.1f ms | %.0f MB |' % (
+                          '{:,}'.format(s['stats']['functions']), med(col['ms']),
+                          pct(col['ms'], 0.95), med(col['cpu_ms']), med(col['analysis_cpu_ms']),
+                          med(col['index_ms']), pct(col['index_ms'], 0.95),
+                          med(col['index_cpu_ms']), pct(col['index_cpu_ms'], 0.95),
+                          med(col['open_ms']), max(col['rss_kib']) / 1024))
+    if fit:
+        lines += ['', 'Queries (%d files: %d npm newest versions, %d held-out Debian files; '
+                  'medians of the runs after a warm-up run):' % (
+                      len(plan['npm_queries']) + len(plan['deb_queries']),
+                      len(plan['npm_queries']), len(plan['deb_queries'])), ''] + qlines
     if len(fit) >= 2:
         xs = [f[0] for f in fit]
         lines.append('')
-        lines.append('Growth exponent of the median latency against index functions (log-log '
-                     'least squares over %d steps): whole query %.3f, index part %.3f (wall), '
-                     '%.3f (CPU).' % (len(fit), fit_exponent(xs, [f[1] for f in fit]),
-                                      fit_exponent(xs, [f[2] for f in fit]),
-                                      fit_exponent(xs, [f[3] for f in fit])))
-    an = results.get('analysis')
-    if an:
-        ams = [a['ms'] for a in an.values()]
-        lines.append('')
-        lines.append('Query set: %d files (%d npm newest versions, %d held-out Debian files); '
-                     'their own analysis (`kin funcs`) median %.0f ms, p95 %.0f ms.' %
-                     (len(an), len(plan['npm_queries']), len(plan['deb_queries']), med(ams),
-                      pct(ams, 0.95)))
+        lines.append('Growth exponent of the median against index functions (log-log least '
+                     'squares, %d steps, %s to %s functions): index part CPU %.3f, index part '
+                     'wall %.3f; whole query CPU %.3f, wall %.3f.' % (
+                         len(fit), '{:,}'.format(min(xs)), '{:,}'.format(max(xs)),
+                         fit_exponent(xs, [f[4] for f in fit]),
+                         fit_exponent(xs, [f[3] for f in fit]),
+                         fit_exponent(xs, [f[2] for f in fit]),
+                         fit_exponent(xs, [f[1] for f in fit])))
     if fit:
-        last = qres[os.path.basename(steps[-1]['db'])]['per'] if steps else []
-        worst = sorted(last, key=lambda x: -x['rss_kib'])[:3]
-        if worst:
-            lines.append('Largest peak RSS at the largest index: ' + ', '.join(
-                '%s %.0f MB' % (os.path.basename(x['file']), x['rss_kib'] / 1024) for x in worst))
+        last = next(qres[os.path.basename(s['db'])]['per'] for s in reversed(steps)
+                    if os.path.basename(s['db']) in qres)
+        lines.append('')
+        lines.append('At the largest index, per query (index part CPU, peak RSS, verdict):')
+        lines.append('')
+        for x in sorted(last, key=lambda x: -x['index_cpu_ms']):
+            lines.append('- %s: %.1f ms, %.0f MB, %s' % (
+                os.path.relpath(x['file'], '/work'), x['index_cpu_ms'], x['rss_kib'] / 1024,
+                x['verdict'] or '-'))
     return '\n'.join(lines)
 
 
@@ -494,7 +510,7 @@ def main():
         if not has_attribute(args.kin):
             print('note: this kin has no `attribute` command: no queries', flush=True)
         else:
-            if args.requery or not results.get('analysis'):
+            if not has_timing(args.kin) and (args.requery or not results.get('analysis')):
                 results['analysis'] = time_analysis(args, plan)
                 save()
             for s in results['steps']:
@@ -502,7 +518,7 @@ def main():
                 if key in results['queries'] and not args.requery:
                     continue
                 print('queries on %s' % key, flush=True)
-                per = time_queries(args, plan, results['analysis'], s['db'])
+                per = time_queries(args, plan, results.get('analysis'), s['db'])
                 results['queries'][key] = {'kin': args.kin, 'time': time.time(), 'per': per}
                 save()
     print()

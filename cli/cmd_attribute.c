@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "analysis.h"
 #include "attribute_report.h"
@@ -20,7 +21,7 @@
 static const char usage_text[] =
     "usage: kin attribute [--db PATH] [--json] [--top N] [--evidence N] [--no-whole-file]\n"
     "                     [--exclude-family F] [--exclude-actor A] [--exclude-sample SHA256]\n"
-    "                     [--indexed] FILE...\n"
+    "                     [--indexed] [--timing] FILE...\n"
     "\n"
     "Tells which indexed families and actors share code with each file, weighting code by how\n"
     "rarely the index holds it (library and runtime code counts for nothing), and makes one of\n"
@@ -39,6 +40,8 @@ static const char usage_text[] =
     "  --exclude-sample H  ... as if the sample with sha256 H were not indexed (repeatable)\n"
     "  --indexed           the arguments are sha256 of indexed samples, attributed as if new\n"
     "  --no-pdata          ignore the x64 exception directory as a source of function starts\n"
+    "  --timing            print to stderr, per file, the time of its own analysis and of the\n"
+    "                      index part (lookup and scoring), and once the time to open the index\n"
     "  -h, --help          this text\n"
     "\n"
     "Exit status: 0 a claim was made for some file, 1 every file is unattributed, 2 usage\n"
@@ -54,6 +57,7 @@ enum {
     OPT_EXCLUDE_SAMPLE,
     OPT_INDEXED,
     OPT_NO_PDATA,
+    OPT_TIMING,
 };
 
 /* A list of option values (borrowed from argv). */
@@ -90,8 +94,47 @@ struct run {
     struct kin_analyze_options ao;
     int json;
     int indexed;
+    int timing;
+    double open_ms;
     size_t claims, failed;
 };
+
+/* Milliseconds on a clock (CLOCK_MONOTONIC: wall; CLOCK_PROCESS_CPUTIME_ID: CPU), for --timing. */
+static double clock_ms(clockid_t clock)
+{
+    struct timespec ts;
+    if (clock_gettime(clock, &ts) != 0) {
+        return 0;
+    }
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static double now_ms(void)
+{
+    return clock_ms(CLOCK_MONOTONIC);
+}
+
+static double cpu_ms(void)
+{
+    return clock_ms(CLOCK_PROCESS_CPUTIME_ID);
+}
+
+/*
+ * --timing: one line per file on stderr (bench/bench_scale.py reads it): wall and CPU time of
+ * the file's own analysis (load, functions, signatures) and of the index part (kin_attribute:
+ * lookups and scoring), and the wall time it took to open the index.
+ */
+static void
+show_timing(const struct run *r, const char *arg, const double wall[3], const double cpu[3])
+{
+    fprintf(stderr,
+            "%s: timing: analysis %.3f ms, index %.3f ms, index open %.3f ms, "
+            "cpu analysis %.3f ms, cpu index %.3f ms: ",
+            CMD, wall[1] - wall[0], wall[2] - wall[1], r->open_ms, cpu[1] - cpu[0],
+            cpu[2] - cpu[1]);
+    text_put(stderr, arg);
+    fputc('\n', stderr);
+}
 
 static void show(struct run *r, const char *path, const struct kin_attribution *a, int first)
 {
@@ -113,6 +156,9 @@ static void attribute_one(struct run *r, const char *arg, int first)
 {
     struct kin_attribution *a = NULL;
     kin_status st;
+    double wall[3], cpu[3];
+    wall[0] = wall[1] = now_ms();
+    cpu[0] = cpu[1] = cpu_ms();
     if (r->indexed) {
         st = kin_attribute_indexed(r->idx, arg, &r->opts, &a);
     } else {
@@ -122,9 +168,16 @@ static void attribute_one(struct run *r, const char *arg, int first)
             r->failed++;
             return;
         }
+        wall[1] = now_ms();
+        cpu[1] = cpu_ms();
         st = kin_attribute(r->idx, s, f, &r->opts, &a);
         kin_funcs_free(f);
         kin_sample_free(s);
+    }
+    if (r->timing) {
+        wall[2] = now_ms();
+        cpu[2] = cpu_ms();
+        show_timing(r, arg, wall, cpu);
     }
     if (st != KIN_OK) {
         fprintf(stderr, "%s: cannot attribute '", CMD);
@@ -152,6 +205,7 @@ int cmd_attribute(int argc, char **argv)
         {"exclude-sample", required_argument, NULL, OPT_EXCLUDE_SAMPLE},
         {"indexed", no_argument, NULL, OPT_INDEXED},
         {"no-pdata", no_argument, NULL, OPT_NO_PDATA},
+        {"timing", no_argument, NULL, OPT_TIMING},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -194,6 +248,9 @@ int cmd_attribute(int argc, char **argv)
         case OPT_NO_PDATA:
             r.ao.no_pdata = 1;
             break;
+        case OPT_TIMING:
+            r.timing = 1;
+            break;
         case 'h':
             fputs(usage_text, stdout);
             rc = 0;
@@ -218,7 +275,9 @@ int cmd_attribute(int argc, char **argv)
     r.opts.exclude_actor_count = act.count;
     r.opts.exclude_samples = smp.v;
     r.opts.exclude_sample_count = smp.count;
+    double t_open = now_ms();
     r.idx = index_open(index_path(db), KIN_INDEX_READONLY);
+    r.open_ms = now_ms() - t_open;
     if (!r.idx) {
         rc = EXIT_RUNTIME;
         goto out;
