@@ -360,7 +360,7 @@ void kin__file_records(const struct ledger_files *fs,
             pos = next;
             continue;
         }
-        uint32_t size;
+        uint32_t size = 0;
         (void)kin__span_le32(h, 4, &size);
         if (size == 0 || size > max) {
             kin__anomaly_add(al, a, "ledger.record.size", pos, "%s: record at %llu claims %u bytes",
