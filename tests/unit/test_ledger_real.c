@@ -275,8 +275,55 @@ static void test_testnet_blk_file(void)
     free(raw);
 }
 
+/* The same record under each network's magic; a forced network skips the others' records. */
+static void test_magics(void)
+{
+    static const struct {
+        uint32_t network;
+        uint8_t magic[4];
+    } nets[] = {{KIN_BTC_MAINNET, {0xf9, 0xbe, 0xb4, 0xd9}},
+                {KIN_BTC_TESTNET3, {0x0b, 0x11, 0x09, 0x07}},
+                {KIN_BTC_TESTNET4, {0x1c, 0x16, 0x3f, 0x28}},
+                {KIN_BTC_SIGNET, {0x0a, 0x03, 0xcf, 0x40}},
+                {KIN_BTC_REGTEST, {0xfa, 0xbf, 0xb5, 0xda}}};
+    size_t n;
+    uint8_t *raw = read_file(DATA "blk86756-testnet.dat", &n);
+    char dir[] = "/tmp/kin_ledger_magic_XXXXXX", path[256];
+    CHECK(raw && mkdtemp(dir) != NULL);
+    snprintf(path, sizeof(path), "%s/blk00000.dat", dir);
+    for (size_t i = 0; raw && i < sizeof(nets) / sizeof(nets[0]); i++) {
+        memcpy(raw, nets[i].magic, 4);
+        FILE *f = fopen(path, "wb");
+        CHECK(f && fwrite(raw, 1, 8011, f) == 8011); /* the complete record only */
+        fclose(f);
+        struct kin_ledger *l = NULL;
+        struct kin_ledger_info info;
+        CHECK_OK(kin_ledger_open(dir, NULL, &l));
+        if (l) {
+            kin_ledger_get_info(l, &info);
+            CHECK_EQ_U64(info.network, nets[i].network);
+            CHECK_EQ_U64(info.chain_blocks, 1);
+            kin_ledger_close(l);
+        }
+        /* Forced to another network: the record's magic is wrong, nothing is usable. */
+        struct kin_ledger_options o = {nets[(i + 1) % 5].network};
+        l = NULL;
+        CHECK_EQ_U64(kin_ledger_open(dir, &o, &l), KIN_MALFORMED);
+        if (l) {
+            size_t count;
+            const struct kin_anomaly *an = kin_ledger_anomalies(l, &count, NULL);
+            CHECK(count >= 1 && !strcmp(an[0].kind, "ledger.record.magic"));
+            kin_ledger_close(l);
+        }
+    }
+    unlink(path);
+    rmdir(dir);
+    free(raw);
+}
+
 int main(void)
 {
+    test_magics();
     test_block_357238();
     test_core_blocks_json();
     test_testnet_blk_file();
