@@ -25,7 +25,7 @@
 #include "../core/limits.h"
 #include "ledger.h"
 
-#define MAX_MAPPED 8 /* files kept mapped at once */
+#define MAX_MAPPED 4 /* files kept mapped at once: a blk file, its rev file, and neighbours */
 #define XOR_SIZE   8
 
 /* Number NNNNN of prefixNNNNN.dat (five or more digits), or -1. */
