@@ -10,13 +10,14 @@
  */
 #include <dirent.h>
 #include <fcntl.h>
-#include <openssl/sha.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <openssl/sha.h>
 
 #include "kin.h"
 
@@ -158,8 +159,8 @@ int main(int argc, char **argv)
     printf("blocks: %.1f MB in %llu records\n", mb, recs);
     printf("%-34s %8.2f s cpu %8.2f s wall %8.0f MB/s per core\n", "read (read(2) into memory)",
            c1 - c0, w1 - w0, mb / (c1 - c0));
-    printf("%-34s %8.2f s cpu %8.2f s wall %8.0f MB/s per core\n",
-           "read + SHA-256d of every block", c2 - c1, w2 - w1, mb / (c2 - c1));
+    printf("%-34s %8.2f s cpu %8.2f s wall %8.0f MB/s per core\n", "read + SHA-256d of every block",
+           c2 - c1, w2 - w1, mb / (c2 - c1));
 
     if (kin_replace_allocator(count_malloc, count_realloc, count_free) != KIN_OK) {
         return 1;
