@@ -111,10 +111,12 @@ static void print_candidates(const char *key, const struct kin_candidate *c, siz
         json_string(c[i].actor);
         printf(",\"score\":%.5f,\"unique\":%.5f,\"matched\":%.5f,\"confidence\":%u,"
                "\"functions\":%llu,\"unique_functions\":%llu,\"unique_size\":%llu,"
-               "\"families\":%u,\"best_sample_matched\":%.5f,\"best_version\":",
+               "\"families\":%u,\"best_sample_matched\":%.5f,\"best_sample\":\"%s\","
+               "\"best_version\":",
                c[i].score, c[i].unique, c[i].matched, c[i].confidence,
                (unsigned long long)c[i].functions, (unsigned long long)c[i].unique_functions,
-               (unsigned long long)c[i].unique_size, c[i].families, c[i].best_sample_matched);
+               (unsigned long long)c[i].unique_size, c[i].families, c[i].best_sample_matched,
+               c[i].best_sample);
         json_string(c[i].best_version);
         putchar('}');
     }
@@ -235,7 +237,8 @@ static void query(struct run *run,
     printf(",\"confidence\":%u,\"circumstantial\":%s,\"ms\":%.2f", r->confidence,
            r->circumstantial ? "true" : "false", ms);
     printf(",\"functions\":%llu,\"evidence_functions\":%llu,\"evidence_size\":%llu,"
-           "\"library_size\":%llu,\"shared_size\":%llu,\"common_size\":%llu",
+           "\"library_size\":%llu,\"shared_size\":%llu,\"common_size\":%llu,"
+           "\"repeated_size\":%llu",
            (unsigned long long)r->functions, (unsigned long long)r->evidence_functions,
            (unsigned long long)r->evidence_size, (unsigned long long)r->library_size,
            (unsigned long long)r->shared_size, (unsigned long long)r->common_size);
@@ -364,6 +367,8 @@ static int set_param(struct match_params *p, const char *kv)
     P(max_query_dups)
     P(max_samples)
     P(max_families)
+    P(min_families)
+    P(max_family_share)
     P(min_bands)
     P(common_bands)
     P(top_families)

@@ -176,10 +176,11 @@ void attribute_print_text(FILE *out, const char *path, const struct kin_attribut
     size_words(out, r->evidence_size);
     fputs(")", out);
     if (r->evidence_size) {
-        fprintf(out, "; library %.0f%%, shared %.0f%%, common %.0f%%",
+        fprintf(out, "; library %.0f%%, shared %.0f%% (common %.0f%%), repeated %.0f%%",
                 100.0 * (double)r->library_size / (double)r->evidence_size,
                 100.0 * (double)r->shared_size / (double)r->evidence_size,
-                100.0 * (double)r->common_size / (double)r->evidence_size);
+                100.0 * (double)r->common_size / (double)r->evidence_size,
+                100.0 * (double)r->repeated_size / (double)r->evidence_size);
     }
     fputc('\n', out);
     print_candidates(out, "families", r->families, r->family_count, 0);
@@ -336,6 +337,8 @@ void attribute_print_json(FILE *out, const char *path, const struct kin_attribut
     json_kv_u64(&j, "shared_size", r->shared_size);
     json_kv_u64(&j, "common_functions", r->common_functions);
     json_kv_u64(&j, "common_size", r->common_size);
+    json_kv_u64(&j, "repeated_functions", r->repeated_functions);
+    json_kv_u64(&j, "repeated_size", r->repeated_size);
     json_object_end(&j);
     json_key(&j, "candidates");
     json_object_begin(&j);

@@ -1146,6 +1146,10 @@ struct kin_attribution_report {
     uint64_t shared_size;
     uint64_t common_functions; /* ... of which too widely held to weigh anything */
     uint64_t common_size;
+    uint64_t repeated_functions; /* non-library evidence functions repeated within the sample
+                                    itself (many near-identical copies: generated or template
+                                    code): weightless, and not looked up */
+    uint64_t repeated_size;
 
     const struct kin_candidate *families; /* ranked, at most options.top */
     size_t family_count;

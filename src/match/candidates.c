@@ -29,7 +29,8 @@ struct q_ctx {
     struct raw *v;
     size_t count, cap;
     uint32_t over_bands; /* band keys over a cap */
-    int pic_over;        /* the exact hash is over a cap */
+    uint32_t rep_bands;  /* ... of which repeated within the query */
+    int pic_over;        /* the exact hash is over a cap (MATCH_OVER_*) */
     int nomem;
 };
 
@@ -215,8 +216,12 @@ occurrences(struct match_state *m, struct q_ctx *c, struct match_qfunc *qf, stru
     for (size_t i = 0; i < n && labelled; i++) {
         labelled_families += k->fam[i] > 0 && (i == 0 || k->fam[i] != k->fam[i - 1]);
     }
-    if (c->pic_over || c->over_bands >= p->common_bands || labelled_families > p->max_families) {
+    if (c->pic_over || c->over_bands >= p->common_bands || labelled_families > m->family_cap) {
         qf->common = 1;
+        /* Repeated rather than common when the index caps alone would not make it common. */
+        qf->repeated = c->pic_over != MATCH_OVER_INDEX &&
+                       c->over_bands - c->rep_bands < p->common_bands &&
+                       labelled_families <= m->family_cap;
     }
     qf->hit_begin = (uint32_t)m->hit_count;
     if (qf->library || qf->common) {
@@ -342,14 +347,16 @@ kin_status kin__match_stage1(struct match_state *m)
         struct match_qfunc *qf = &m->qf[i];
         c.count = 0;
         c.over_bands = 0;
+        c.rep_bands = 0;
         c.pic_over = 0;
         for (uint32_t j = 0; j < KIN_MATCH_KEYS && !c.nomem; j++) {
             const struct match_key *key = &m->keys[m->key_of[i * KIN_MATCH_KEYS + j]];
             if (key->over) {
                 if (j == 0) {
-                    c.pic_over = 1;
+                    c.pic_over = key->over;
                 } else {
                     c.over_bands++;
+                    c.rep_bands += key->over == MATCH_OVER_REPEATED;
                 }
                 continue;
             }

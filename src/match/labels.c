@@ -220,6 +220,25 @@ static kin_status mark_excluded_families(struct match_state *m)
     return KIN_OK;
 }
 
+/*
+ * The family cap: a key held by more than max_family_share of the families that remain (after
+ * the exclusion filter, so the cap is the one of an index without them) is common code, within
+ * [min_families, max_families]. A fixed count would be too lax for a small index (a runtime held
+ * by 12 of 28 families is not evidence) and a pure share too strict for a large one.
+ */
+static void family_cap(struct match_state *m)
+{
+    const struct match_params *p = m->p;
+    size_t remaining = 0;
+    for (size_t f = 0; f < m->family_count; f++) {
+        remaining += !m->families[f].excluded;
+    }
+    double cap = p->max_family_share * (double)remaining;
+    uint64_t c = (uint64_t)cap + (cap > (double)(uint64_t)cap);
+    c = c < p->min_families ? p->min_families : c;
+    m->family_cap = c > p->max_families ? p->max_families : c;
+}
+
 kin_status kin__match_labels_load(struct match_state *m, int64_t self)
 {
     struct store *s = m->store;
@@ -248,7 +267,11 @@ kin_status kin__match_labels_load(struct match_state *m, int64_t self)
     }
     kin__free(e.ids);
     kin__free(e.fams);
-    return st == KIN_OK ? mark_excluded_families(m) : st;
+    if (st == KIN_OK) {
+        st = mark_excluded_families(m);
+    }
+    family_cap(m);
+    return st;
 }
 
 static size_t map_pos(int64_t id, size_t cap)

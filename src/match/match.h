@@ -32,11 +32,15 @@ struct match_params {
     /* Stage 1. */
     uint32_t max_query_dups; /* a key more query functions hold is boilerplate: not looked up */
     uint32_t max_samples;    /* a key held by more samples is common code: postings not read */
-    uint32_t max_families;   /* a key held by more labelled families is common code */
-    uint32_t min_bands;      /* LSH bands shared for a fuzzy occurrence of a function */
-    uint32_t common_bands;   /* over-cap band keys that make a function common */
-    uint32_t top_families;   /* families whose best samples go to stage 2 */
-    uint32_t top_samples;    /* samples per such family */
+    uint32_t max_families;   /* a key held by more labelled families is common code: the cap is
+                                max_family_share of the index's families, within
+                                [min_families, max_families] */
+    uint32_t min_families;
+    double max_family_share;
+    uint32_t min_bands;    /* LSH bands shared for a fuzzy occurrence of a function */
+    uint32_t common_bands; /* over-cap band keys that make a function common */
+    uint32_t top_families; /* families whose best samples go to stage 2 */
+    uint32_t top_samples;  /* samples per such family */
     /* Stage 2. */
     double min_similarity; /* MinHash similarity for a fuzzy match */
     /* Verdict. */

@@ -51,6 +51,7 @@ struct match_qfunc {
     uint32_t actors;               /* distinct actors (a family without actor counts as one) */
     uint8_t library;               /* occurs in a library family: not evidence at all */
     uint8_t common;                /* over a cap: weightless */
+    uint8_t repeated;              /* ... because the query repeats it (near-identical copies) */
     /* Stage 2: best verified match. */
     double best_sim;
     uint32_t best_hit; /* index in hits; valid when best_sim > 0 */
@@ -59,6 +60,10 @@ struct match_qfunc {
 
 /* Keys of an evidence function: its exact hash, then its KIN_LSH_BANDS band values. */
 #define KIN_MATCH_KEYS (1 + KIN_LSH_BANDS)
+
+/* Why a key is over a cap: too common in the index, or repeated within the query itself. */
+#define MATCH_OVER_INDEX    1
+#define MATCH_OVER_REPEATED 2
 
 /* A distinct key of the query (postings.c). */
 struct match_key {
@@ -111,6 +116,7 @@ struct match_state {
     int64_t *excluded; /* excluded sample ids, sorted */
     size_t excluded_count;
     size_t excluded_families;     /* distinct labelled families among excluded samples */
+    uint64_t family_cap;          /* labelled families beyond which a key is common (labels.c) */
     struct match_sample *samples; /* kin__malloc vector */
     size_t sample_count, sample_cap;
     uint32_t *sample_map; /* open addressing: sample id -> slot + 1; 0 = empty */

@@ -6,7 +6,7 @@
  *
  * A key is over a cap, and its postings are not kept, when the query itself holds it in more
  * than max_query_dups functions (boilerplate: decided from the query alone), or when more than
- * max_samples samples or max_families labelled families of the index hold it. Frequencies are
+ * max_samples samples or more than family_cap labelled families hold it (labels.c). Frequencies are
  * read first; postings only for keys that may be within the caps once the excluded samples are
  * taken away, and the caps are then applied to what the exclusion filter leaves, so a key is
  * over exactly when it would be in an index built without the excluded samples.
@@ -65,7 +65,7 @@ static void keep_postings(struct match_state *m,
             last_family = p[i].family;
         }
     }
-    if (samples > prm->max_samples || families > prm->max_families) {
+    if (samples > prm->max_samples || families > m->family_cap) {
         m->stats->keys_after_filter++;
         k->over = 1;
         return;
@@ -154,7 +154,7 @@ lookup_batch(struct match_state *m, enum store_kind kind, struct match_key **key
     struct store_key sk[BATCH];
     struct batch b;
     uint64_t max_s = m->p->max_samples + (uint64_t)m->excluded_count;
-    uint64_t max_f = m->p->max_families + (uint64_t)m->excluded_families;
+    uint64_t max_f = m->family_cap + (uint64_t)m->excluded_families;
     memset(&b, 0, sizeof(b));
     b.m = m;
     for (size_t i = 0; i < n; i++) {
@@ -245,7 +245,7 @@ kin_status kin__match_keys(struct match_state *m)
             break;
         }
         if (k->mult > m->p->max_query_dups) {
-            k->over = 1;
+            k->over = MATCH_OVER_REPEATED;
             m->stats->keys_boilerplate++;
             continue;
         }

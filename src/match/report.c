@@ -294,6 +294,14 @@ static void caveats(struct match_state *m, struct kin_attribution_report *r, str
                                    "nothing.",
                                    100.0 * (double)r->common_size / (double)r->evidence_size));
     }
+    if (r->repeated_size > 0 && r->evidence_size > 0) {
+        add_line(m, c,
+                 kin__arena_printf(a,
+                                   "%.0f%% of the code is near-identical functions repeated "
+                                   "within the file (generated or template code) and weighs "
+                                   "nothing.",
+                                   100.0 * (double)r->repeated_size / (double)r->evidence_size));
+    }
     if (m->small_index) {
         add_line(m, c,
                  "The index holds fewer than three actors and no library family: runtime code "
@@ -385,6 +393,9 @@ kin_status kin__match_report(struct match_state *m, struct kin_attribution *at)
         if (qf->library) {
             r->library_functions++;
             r->library_size += size;
+        } else if (qf->repeated) {
+            r->repeated_functions++;
+            r->repeated_size += size;
         } else if (qf->common || qf->hit_count) {
             r->shared_functions++;
             r->shared_size += size;

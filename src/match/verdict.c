@@ -24,6 +24,8 @@ void kin__match_params_default(struct match_params *p)
     p->max_query_dups = 8;
     p->max_samples = 1024;
     p->max_families = 16;
+    p->min_families = 8;
+    p->max_family_share = 0.25;
     p->min_bands = 2;
     p->common_bands = 4;
     p->top_families = 12;
