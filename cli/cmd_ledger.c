@@ -36,6 +36,12 @@ enum {
     OPT_FROM_SAMPLE,
     OPT_NETWORK,
     OPT_PASSES,
+    OPT_RPC,
+    OPT_RPC_COOKIE,
+    OPT_RPC_USER,
+    OPT_FROM_HEIGHT,
+    OPT_TO_HEIGHT,
+    OPT_LIVE,
 };
 
 #define MAX_SAMPLES 64
@@ -49,6 +55,10 @@ struct ledger_args {
     struct kin_watch_options watch;
     struct kin_cluster_options cluster;
     int json;
+    const char *rpc; /* HOST:PORT, instead of --blocks */
+    char rpc_host[256];
+    struct kin_rpc_options rpc_opts;
+    uint32_t live; /* seconds between polls; 0: one scan */
 };
 
 static void usage(FILE *f)
@@ -67,7 +77,15 @@ static void usage(FILE *f)
             "  --network NAME      mainnet, testnet3, testnet4, signet or regtest (default: the\n"
             "                      magic of the first record)\n"
             "  --passes N          cluster: passes over the chain at most (default 4)\n"
-            "  --json              one JSON object per line\n",
+            "  --json              one JSON object per line\n\n"
+            "A running node instead of its files (JSON-RPC over HTTP, e.g. 127.0.0.1:8332):\n"
+            "  --rpc HOST:PORT     read blocks with getblock (verbosity 0 and 3)\n"
+            "  --rpc-cookie FILE   the node's .cookie file (default auth), or:\n"
+            "  --rpc-user USER     with the password in $KIN_RPC_PASSWORD\n"
+            "  --from-height N     first block to scan (default 0)\n"
+            "  --to-height N       last block to scan (default: the tip)\n"
+            "  --live SECONDS      watch: then poll for new blocks forever, reporting each\n"
+            "                      round's payments, spends and alerts\n",
             (unsigned)16);
 }
 
@@ -107,6 +125,12 @@ static int parse_args(int argc, char **argv, struct ledger_args *a, int *first)
         {"from-sample", required_argument, NULL, OPT_FROM_SAMPLE},
         {"network", required_argument, NULL, OPT_NETWORK},
         {"passes", required_argument, NULL, OPT_PASSES},
+        {"rpc", required_argument, NULL, OPT_RPC},
+        {"rpc-cookie", required_argument, NULL, OPT_RPC_COOKIE},
+        {"rpc-user", required_argument, NULL, OPT_RPC_USER},
+        {"from-height", required_argument, NULL, OPT_FROM_HEIGHT},
+        {"to-height", required_argument, NULL, OPT_TO_HEIGHT},
+        {"live", required_argument, NULL, OPT_LIVE},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
     };
@@ -142,6 +166,44 @@ static int parse_args(int argc, char **argv, struct ledger_args *a, int *first)
         case OPT_PRICES:
             a->prices_path = optarg;
             break;
+        case OPT_RPC: {
+            const char *colon = strrchr(optarg, ':');
+            uint64_t port = 8332;
+            size_t hl = colon ? (size_t)(colon - optarg) : strlen(optarg);
+            if (hl == 0 || hl >= sizeof(a->rpc_host) ||
+                (colon && (parse_u64(colon + 1, &port) != 0 || port == 0 || port > 65535))) {
+                fprintf(stderr, "%s: --rpc wants HOST:PORT\n", CMD);
+                return EXIT_USAGE;
+            }
+            memcpy(a->rpc_host, optarg, hl);
+            a->rpc_host[hl] = '\0';
+            a->rpc = optarg;
+            a->rpc_opts.host = a->rpc_host;
+            a->rpc_opts.port = (uint16_t)port;
+            break;
+        }
+        case OPT_RPC_COOKIE:
+            a->rpc_opts.cookie_file = optarg;
+            break;
+        case OPT_RPC_USER:
+            a->rpc_opts.user = optarg;
+            a->rpc_opts.password = getenv("KIN_RPC_PASSWORD");
+            break;
+        case OPT_FROM_HEIGHT:
+        case OPT_TO_HEIGHT:
+            if (parse_u64(optarg, c == OPT_FROM_HEIGHT ? &a->rpc_opts.from_height
+                                                       : &a->rpc_opts.to_height) != 0) {
+                fprintf(stderr, "%s: bad height '", CMD);
+                text_put(stderr, optarg);
+                fprintf(stderr, "'\n");
+                return EXIT_USAGE;
+            }
+            break;
+        case OPT_LIVE:
+            if (parse_small("--live", optarg, 86400, &a->live) != 0) {
+                return EXIT_USAGE;
+            }
+            break;
         case OPT_FROM_SAMPLE:
             if (a->sample_count >= MAX_SAMPLES) {
                 fprintf(stderr, "%s: at most %d --from-sample files\n", CMD, MAX_SAMPLES);
@@ -163,8 +225,16 @@ static int parse_args(int argc, char **argv, struct ledger_args *a, int *first)
             return EXIT_USAGE;
         }
     }
-    if (!a->blocks) {
-        fprintf(stderr, "%s: --blocks DIR is required\n", CMD);
+    if (!a->blocks == !a->rpc) {
+        fprintf(stderr, "%s: give --blocks DIR or --rpc HOST:PORT\n", CMD);
+        return EXIT_USAGE;
+    }
+    if (a->rpc && !a->rpc_opts.cookie_file && !a->rpc_opts.user) {
+        fprintf(stderr, "%s: --rpc needs --rpc-cookie FILE or --rpc-user USER\n", CMD);
+        return EXIT_USAGE;
+    }
+    if (a->live && !a->rpc) {
+        fprintf(stderr, "%s: --live needs --rpc\n", CMD);
         return EXIT_USAGE;
     }
     *first = optind;
@@ -262,15 +332,16 @@ static int addresses_from_sample(const char *path, const char ***list, size_t *c
 
 static int open_ledger(const struct ledger_args *a, struct kin_ledger **l)
 {
-    kin_status st = kin_ledger_open(a->blocks, &a->open, l);
+    kin_status st =
+        a->rpc ? kin_ledger_open_rpc(&a->rpc_opts, l) : kin_ledger_open(a->blocks, &a->open, l);
     if (st == KIN_OK) {
         return 0;
     }
-    fprintf(stderr, "%s: cannot read blocks in '", CMD);
-    text_put(stderr, a->blocks);
-    if (st == KIN_IO) {
+    fprintf(stderr, "%s: cannot read blocks %s '", CMD, a->rpc ? "from" : "in");
+    text_put(stderr, a->rpc ? a->rpc : a->blocks);
+    if (st == KIN_IO && !a->rpc) {
         fprintf(stderr, "': %s\n", strerror(errno));
-    } else if (st == KIN_NOTFOUND) {
+    } else if (st == KIN_NOTFOUND && !a->rpc) {
         fprintf(stderr, "': no blk*.dat file\n");
     } else {
         fprintf(stderr, "': %s\n", kin_status_str(st));
@@ -285,6 +356,12 @@ static int open_ledger(const struct ledger_args *a, struct kin_ledger **l)
     return EXIT_RUNTIME;
 }
 
+/* Where the blocks come from, for the report. */
+static const char *source(const struct ledger_args *a)
+{
+    return a->rpc ? a->rpc : a->blocks;
+}
+
 static int cmd_info_(const struct ledger_args *a)
 {
     struct kin_ledger *l = NULL;
@@ -296,7 +373,7 @@ static int cmd_info_(const struct ledger_args *a)
     size_t n, dropped;
     kin_ledger_get_info(l, &info);
     const struct kin_anomaly *an = kin_ledger_anomalies(l, &n, &dropped);
-    ledger_print_info(stdout, a->blocks, &info, a->json);
+    ledger_print_info(stdout, source(a), &info, a->json);
     ledger_print_anomalies(a->json ? stdout : stderr, an, n, a->json, a->json ? SIZE_MAX : 20);
     kin_ledger_close(l);
     return 0;
@@ -352,29 +429,53 @@ static int cmd_watch_(const struct ledger_args *a, char **operands, int count)
             goto out;
         }
     }
-    rc = open_ledger(a, &l);
-    if (rc) {
-        goto out;
-    }
     struct kin_watch_options wo = a->watch;
     wo.prices = prices;
-    kin_status st = kin_ledger_watch(l, list, n, &wo, &w, &bad);
-    if (st != KIN_OK) {
-        fprintf(stderr, "%s: watch failed: %s\n", CMD, kin_status_str(st));
-        rc = EXIT_RUNTIME;
-        goto out;
-    }
-    struct kin_ledger_info info;
-    kin_ledger_get_info(l, &info);
-    ledger_print_watch(stdout, a->blocks, &info, w, &wo, a->json);
-    size_t an_count, open_count, dropped;
-    const struct kin_anomaly *open_an = kin_ledger_anomalies(l, &open_count, &dropped);
-    const struct kin_anomaly *an = kin_watch_anomalies(w, &an_count);
-    FILE *af = a->json ? stdout : stderr;
-    ledger_print_anomalies(af, open_an, open_count, a->json, a->json ? SIZE_MAX : 10);
-    ledger_print_anomalies(af, an, an_count, a->json, a->json ? SIZE_MAX : 10);
-    if (kin_watch_truncated(w)) {
-        fprintf(stderr, "%s: a cap was reached: the report is incomplete\n", CMD);
+    struct ledger_args round = *a;
+    for (;;) {
+        rc = open_ledger(&round, &l);
+        if (rc) {
+            goto out;
+        }
+        kin_status st = kin_ledger_watch(l, list, n, &wo, &w, &bad);
+        if (st != KIN_OK) {
+            fprintf(stderr, "%s: watch failed: %s\n", CMD, kin_status_str(st));
+            size_t an_count;
+            const struct kin_anomaly *an = w ? kin_watch_anomalies(w, &an_count) : NULL;
+            if (an) {
+                ledger_print_anomalies(stderr, an, an_count, 0, 10);
+            }
+            rc = EXIT_RUNTIME;
+            goto out;
+        }
+        struct kin_ledger_info info;
+        kin_ledger_get_info(l, &info);
+        if (!a->live || info.chain_blocks) {
+            ledger_print_watch(stdout, source(a), &info, w, &wo, a->json);
+        }
+        size_t an_count, open_count, dropped;
+        const struct kin_anomaly *open_an = kin_ledger_anomalies(l, &open_count, &dropped);
+        const struct kin_anomaly *an = kin_watch_anomalies(w, &an_count);
+        FILE *af = a->json ? stdout : stderr;
+        ledger_print_anomalies(af, open_an, open_count, a->json, a->json ? SIZE_MAX : 10);
+        ledger_print_anomalies(af, an, an_count, a->json, a->json ? SIZE_MAX : 10);
+        if (kin_watch_truncated(w)) {
+            fprintf(stderr, "%s: a cap was reached: the report is incomplete\n", CMD);
+        }
+        if (!a->live) {
+            break;
+        }
+        /* Live: the next round starts after this one's last block. */
+        if (info.chain_blocks) {
+            round.rpc_opts.from_height = info.tip_height + 1;
+            round.rpc_opts.to_height = 0;
+        }
+        fflush(stdout);
+        kin_watch_free(w);
+        w = NULL;
+        kin_ledger_close(l);
+        l = NULL;
+        sleep(a->live);
     }
 out:
     kin_watch_free(w);

@@ -816,6 +816,30 @@ struct kin_ledger;
 KIN_API KIN_NODISCARD kin_status kin_ledger_open(const char *blocks_dir,
                                                  const struct kin_ledger_options *opts,
                                                  struct kin_ledger **out);
+/** Where to reach a running node's JSON-RPC interface. Zero-initialise, then set. */
+struct kin_rpc_options {
+    const char *host;        /* "127.0.0.1" (an address or name) */
+    uint16_t port;           /* 0 means 8332 */
+    const char *cookie_file; /* the node's .cookie ("user:password"), or else: */
+    const char *user;
+    const char *password;
+    uint32_t timeout_ms;  /* per call; 0 means 30 s */
+    uint64_t from_height; /* first block scanned */
+    uint64_t to_height;   /* last block scanned; 0 means the node's tip */
+};
+
+/**
+ * Opens a running Bitcoin Core node through JSON-RPC (HTTP/1.1, Basic authentication) instead of
+ * its files, to follow new blocks: scans then fetch each block of [from_height, to_height] with
+ * getblock verbosity 0 (the bytes) and 3 (each input's previous output, as undo data gives it).
+ * Watches and clusters work as on files. Returns KIN_OK; KIN_INVALID (options, or credentials
+ * the node refused); KIN_IO (cannot connect, or the cookie file cannot be read); KIN_NOTFOUND
+ * (the node answered with an error); KIN_MALFORMED (not a JSON-RPC answer); KIN_NOMEM. Except for
+ * KIN_NOMEM and bad options, *out is set even on failure, with an anomaly saying why: close it.
+ * from_height past the tip gives an empty range (nothing to scan yet), not an error.
+ */
+KIN_API KIN_NODISCARD kin_status kin_ledger_open_rpc(const struct kin_rpc_options *o,
+                                                     struct kin_ledger **out);
 /** Closes a ledger and unmaps its files. NULL is accepted. */
 KIN_API void kin_ledger_close(struct kin_ledger *l);
 /** Fills *out with what the open found. */

@@ -78,19 +78,20 @@
 /* Bitcoin ledger (issue #6): block files, chain index, scans. */
 #define KIN_MAX_LEDGER_FILES      100000u /* blk*.dat and rev*.dat each (mainnet 2025: ~5000) */
 #define KIN_MAX_LEDGER_FILE_SIZE  ((uint64_t)1 << 32) /* larger blk/rev files are refused */
-#define KIN_MAX_LEDGER_BLOCKS     (1u << 24)  /* block records indexed (mainnet 2025: ~900,000) */
-#define KIN_MAX_LEDGER_BLOCK_SIZE 4000000u    /* Bitcoin's MAX_BLOCK_SERIALIZED_SIZE */
-#define KIN_MAX_LEDGER_UNDO_SIZE  (32u << 20) /* one rev*.dat record (Bitcoin's MAX_SIZE) */
-#define KIN_MAX_LEDGER_UNDO_AHEAD 64u         /* undo records tried past the expected one */
-#define KIN_MAX_LEDGER_WATCH      4096u       /* watched addresses per scan */
-#define KIN_MAX_LEDGER_EVENTS     (1u << 20)  /* payments, spends and flows kept per scan */
-#define KIN_MAX_LEDGER_LISTED     256u        /* outputs listed per spend or flow */
-#define KIN_MAX_LEDGER_OUTPOINTS  (1u << 22)  /* watched and followed coins (outpoint set) */
-#define KIN_MAX_LEDGER_HOPS       16u         /* --follow depth */
-#define KIN_MAX_LEDGER_FANOUT     256u        /* outputs followed per transaction, at most */
-#define KIN_MAX_LEDGER_CLUSTER    (1u << 20)  /* addresses in one cluster */
-#define KIN_MAX_LEDGER_PASSES     8u          /* cluster passes over the chain */
-#define KIN_MAX_LEDGER_PRICES     200000u     /* lines of a price file */
+#define KIN_MAX_LEDGER_BLOCKS     (1u << 24)   /* block records indexed (mainnet 2025: ~900,000) */
+#define KIN_MAX_LEDGER_BLOCK_SIZE 4000000u     /* Bitcoin's MAX_BLOCK_SERIALIZED_SIZE */
+#define KIN_MAX_LEDGER_UNDO_SIZE  (32u << 20)  /* one rev*.dat record (Bitcoin's MAX_SIZE) */
+#define KIN_MAX_LEDGER_UNDO_AHEAD 64u          /* undo records tried past the expected one */
+#define KIN_MAX_LEDGER_WATCH      4096u        /* watched addresses per scan */
+#define KIN_MAX_LEDGER_EVENTS     (1u << 20)   /* payments, spends and flows kept per scan */
+#define KIN_MAX_LEDGER_LISTED     256u         /* outputs listed per spend or flow */
+#define KIN_MAX_LEDGER_OUTPOINTS  (1u << 22)   /* watched and followed coins (outpoint set) */
+#define KIN_MAX_LEDGER_HOPS       16u          /* --follow depth */
+#define KIN_MAX_LEDGER_FANOUT     256u         /* outputs followed per transaction, at most */
+#define KIN_MAX_LEDGER_CLUSTER    (1u << 20)   /* addresses in one cluster */
+#define KIN_MAX_LEDGER_PASSES     8u           /* cluster passes over the chain */
+#define KIN_MAX_LEDGER_RPC_SIZE   (256u << 20) /* one JSON-RPC answer (getblock verbosity 3) */
+#define KIN_MAX_LEDGER_PRICES     200000u      /* lines of a price file */
 
 /* Attribution (issue #4, src/match/). */
 #define KIN_MAX_MATCH_HITS     (1u << 24) /* occurrences of query functions kept by stage 1 */

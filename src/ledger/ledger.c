@@ -4,6 +4,7 @@
  */
 #include "ledger.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "../core/limits.h"
@@ -69,6 +70,7 @@ void kin_ledger_close(struct kin_ledger *l)
     }
     kin__files_release(&l->files);
     kin__chain_release(&l->chain);
+    kin__rpc_free(l->rpc);
     kin__free(l->buf);
     kin__free(l->ubuf);
     kin__arena_release(&l->arena);
@@ -103,6 +105,18 @@ void kin_ledger_get_info(const struct kin_ledger *l, struct kin_ledger_info *out
     out->roots = c->roots;
     out->undo_records = l->undo_records;
     out->undo_matched = l->undo_matched;
+    if (l->rpc) {
+        uint64_t from, to;
+        kin__rpc_range(l->rpc, &from, &to);
+        out->first_height = from;
+        out->tip_height = to;
+        out->chain_blocks = to >= from ? to - from + 1 : 0;
+        out->blocks = out->chain_blocks;
+        out->roots = 1;
+        snprintf(out->tip_hash, sizeof(out->tip_hash), "%s", l->tip_hex);
+        snprintf(out->chainwork, sizeof(out->chainwork), "%s", "");
+        return;
+    }
     if (c->tip != BLOCK_NONE) {
         const struct ledger_block *t = &c->v[c->tip];
         out->first_height = c->base_height;

@@ -360,6 +360,48 @@ void kin__file_records(const struct ledger_files *fs,
 /* The first 4 decoded bytes of a mapped file (to detect the network). 1 when it has them. */
 int kin__file_magic(const struct ledger_files *fs, const struct ledger_file *f, uint8_t m[4]);
 
+/* ---- JSON-RPC answers (json.c) ---- */
+
+/* A cursor over a JSON text; bad is set when kin__json_next() met a syntax error. */
+struct jreader {
+    struct span s;
+    uint64_t pos;
+    int bad;
+};
+
+/* The next byte after white space, or -1 at the end. */
+int kin__json_peek(struct jreader *r);
+/* A string: *out gets its raw bytes between the quotes (escapes are not decoded). */
+int kin__json_string(struct jreader *r, struct span *out);
+/* A number, true, false or null, raw. */
+int kin__json_scalar(struct jreader *r, struct span *out);
+/* Skips one value of any kind, iteratively. */
+int kin__json_skip(struct jreader *r);
+/* Enters an object ('{') or array ('['); *first is the level's state for kin__json_next(). */
+int kin__json_begin(struct jreader *r, int open, int *first);
+/*
+ * Moves to the next member (key != NULL: *key gets its name, the cursor its value) or element;
+ * 0 at the closing byte (consumed) or on a syntax error (r->bad).
+ */
+int kin__json_next(struct jreader *r, int close, int *first, struct span *key);
+int kin__json_key_is(struct span key, const char *name);
+/* A decimal BTC amount with at most 8 decimals into satoshis (<= MAX_MONEY). */
+int kin__json_amount(struct span num, uint64_t *sat);
+int kin__json_u64(struct span num, uint64_t *v);
+/* Hex digits into bytes; 1 on success (*n bytes). */
+int kin__hex_decode(struct span hex, uint8_t *out, size_t cap, size_t *n);
+
+/* ---- A node's JSON-RPC interface (rpc.c) ---- */
+
+struct ledger_rpc;
+
+/* One call: params is a JSON array text. *result spans the "result" value in the answer. */
+kin_status
+kin__rpc_call(struct ledger_rpc *r, const char *method, const char *params, struct span *result);
+void kin__rpc_free(struct ledger_rpc *r);
+/* Heights the ledger covers when it reads from a node. */
+void kin__rpc_range(const struct ledger_rpc *r, uint64_t *from, uint64_t *to);
+
 /* ---- The opened ledger (ledger.c, index.c) ---- */
 
 struct kin_ledger {
@@ -378,6 +420,9 @@ struct kin_ledger {
     uint64_t undo_records;
     uint64_t undo_matched;
     uint64_t bad_blocks;
+    struct ledger_rpc *rpc; /* set when blocks come from a node's JSON-RPC, not files */
+    char tip_hex[65];       /* RPC: the tip's hash, display order */
+    uint32_t tip_time;
 };
 
 /* Pass 1: reads every record header, fills the chain, selects it and matches undo records. */
@@ -438,5 +483,27 @@ kin_status kin__scan(struct kin_ledger *l,
                      const struct scan_visitor *v,
                      struct anomaly_list *al,
                      struct arena *a);
+/* The same walk over blocks read from a node (rpc.c): getblock verbosity 0 and 3 per height. */
+kin_status kin__rpc_scan(struct kin_ledger *l,
+                         struct scan_state *st,
+                         const struct scan_visitor *v,
+                         struct anomaly_list *al,
+                         struct arena *a);
+/*
+ * Visits the transactions of one block (shared by both sources). coins(ctx, t, tx, &coins, &why)
+ * gives the spent coins of transaction t (NULL when unknown); it returns KIN_MALFORMED with why
+ * when they do not fit, and the rest of the block is then visited without coins.
+ */
+typedef kin_status (*coins_fn)(
+    void *ctx, size_t t, const struct tx *tx, const struct undo_coin **coins, const char **why);
+kin_status kin__scan_block_bytes(struct scan_state *st,
+                                 const struct scan_visitor *v,
+                                 const struct scan_block *sb,
+                                 struct span blk,
+                                 coins_fn coins,
+                                 void *ctx,
+                                 struct anomaly_list *al,
+                                 struct arena *a,
+                                 int *stop);
 
 #endif /* KIN_LEDGER_H */

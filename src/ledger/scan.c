@@ -62,7 +62,82 @@ static kin_status read_tx_undo(
     return KIN_OK;
 }
 
-/* Scans one chain block. Returns KIN_OK (also when malformed), KIN_NOMEM or KIN_IO; *stop. */
+/* Coins from an undo record, read in lockstep with the transactions. */
+struct undo_cursor {
+    struct scan_state *st;
+    struct span undo;
+    uint64_t off;
+};
+
+static kin_status undo_coins(
+    void *ctx, size_t t, const struct tx *tx, const struct undo_coin **coins, const char **why)
+{
+    struct undo_cursor *u = ctx;
+    (void)t;
+    KIN_TRY(read_tx_undo(u->st, u->undo, &u->off, tx->in_count, why));
+    *coins = u->st->coins;
+    return KIN_OK;
+}
+
+kin_status kin__scan_block_bytes(struct scan_state *st,
+                                 const struct scan_visitor *v,
+                                 const struct scan_block *sb,
+                                 struct span blk,
+                                 coins_fn coins,
+                                 void *ctx,
+                                 struct anomaly_list *al,
+                                 struct arena *a,
+                                 int *stop)
+{
+    char hex[65];
+    const char *why = NULL;
+    uint64_t off = HEADER_SIZE, txs;
+    kin_status s;
+    if (!kin__compact_size(blk, &off, &txs)) {
+        why = "bad transaction count";
+        goto malformed;
+    }
+    for (size_t t = 0; t < txs; t++) {
+        struct tx tx;
+        s = kin__tx_parse(blk, &off, &st->sc, &tx, &why);
+        if (s == KIN_MALFORMED) {
+            goto malformed;
+        }
+        KIN_TRY(s);
+        const struct undo_coin *spent = NULL;
+        if (t > 0 && coins) {
+            const char *cwhy = NULL;
+            s = coins(ctx, t, &tx, &spent, &cwhy);
+            if (s == KIN_MALFORMED) {
+                kin__hash_hex(sb->hash, hex);
+                kin__anomaly_add(al, a, "ledger.undo.mismatch", 0,
+                                 "spent coins of block %s (height %u), transaction %zu: %s", hex,
+                                 sb->height, t, cwhy);
+                coins = NULL;
+                spent = NULL;
+            } else {
+                KIN_TRY(s);
+            }
+        }
+        st->txs++;
+        if (v->tx(v->ctx, sb, &tx, t, spent)) {
+            *stop = 1;
+            return KIN_OK;
+        }
+    }
+    if (off != blk.n) {
+        why = "bytes after the last transaction";
+        goto malformed;
+    }
+    return KIN_OK;
+malformed:
+    kin__hash_hex(sb->hash, hex);
+    kin__anomaly_add(al, a, "ledger.block.malformed", 0, "block %s (height %u): %s", hex,
+                     sb->height, why);
+    return KIN_OK;
+}
+
+/* Scans one chain block of the files. KIN_OK (also when malformed), KIN_NOMEM or KIN_IO. */
 static kin_status scan_block(struct kin_ledger *l,
                              struct scan_state *st,
                              const struct scan_visitor *v,
@@ -72,11 +147,11 @@ static kin_status scan_block(struct kin_ledger *l,
                              int *stop)
 {
     const struct ledger_block *b = &l->chain.v[index];
-    struct span blk, undo = {NULL, 0};
+    struct span blk;
     struct scan_block sb = {b->height, b->time, b->hash, index};
+    struct undo_cursor u = {st, {NULL, 0}, 0};
     char hex[65];
-    const char *why = NULL;
-    uint64_t off = HEADER_SIZE, uoff = 0, txs, ucount;
+    uint64_t ucount;
     kin_status s = kin__ledger_bytes(l, &l->files.blk[b->file], b->offset, b->size, &l->buf,
                                      &l->buf_cap, &blk);
     if (s == KIN_MALFORMED) {
@@ -88,64 +163,19 @@ static kin_status scan_block(struct kin_ledger *l,
     KIN_TRY(s);
     int have_undo = 0;
     if (b->undo_file != BLOCK_NONE) {
+        /* Mapping the rev file unmaps the least recently used file, never the blk file. */
         s = kin__ledger_bytes(l, &l->files.rev[b->undo_file], b->undo_offset, b->undo_size,
-                              &l->ubuf, &l->ubuf_cap, &undo);
+                              &l->ubuf, &l->ubuf_cap, &u.undo);
         if (s == KIN_NOMEM) {
             return s;
         }
-        have_undo = s == KIN_OK && kin__compact_size(undo, &uoff, &ucount);
-    }
-    /* Mapping the rev file unmapped the least recently used file, never the blk file just used. */
-    if (!kin__compact_size(blk, &off, &txs)) {
-        why = "bad transaction count";
-        goto malformed;
-    }
-    if (have_undo && ucount != txs - 1) {
-        have_undo = 0;
+        have_undo =
+            s == KIN_OK && kin__compact_size(u.undo, &u.off, &ucount) && ucount + 1 == b->tx_count;
     }
     st->undo_missing += !have_undo && b->parent != BLOCK_NONE;
-    for (size_t t = 0; t < txs; t++) {
-        struct tx tx;
-        s = kin__tx_parse(blk, &off, &st->sc, &tx, &why);
-        if (s == KIN_MALFORMED) {
-            goto malformed;
-        }
-        KIN_TRY(s);
-        const struct undo_coin *coins = NULL;
-        if (t > 0 && have_undo) {
-            const char *uwhy = NULL;
-            s = read_tx_undo(st, undo, &uoff, tx.in_count, &uwhy);
-            if (s == KIN_MALFORMED) {
-                kin__hash_hex(b->hash, hex);
-                kin__anomaly_add(al, a, "ledger.undo.mismatch", b->undo_offset,
-                                 "undo of block %s (height %u), transaction %zu: %s", hex,
-                                 b->height, t, uwhy);
-                have_undo = 0;
-            } else {
-                KIN_TRY(s);
-                coins = st->coins;
-            }
-        }
-        st->txs++;
-        if (v->tx(v->ctx, &sb, &tx, t, coins)) {
-            *stop = 1;
-            return KIN_OK;
-        }
-    }
-    if (off != blk.n) {
-        why = "bytes after the last transaction";
-        goto malformed;
-    }
     st->blocks++;
     st->bytes += b->size;
-    return KIN_OK;
-malformed:
-    kin__hash_hex(b->hash, hex);
-    kin__anomaly_add(al, a, "ledger.block.malformed", b->offset, "block %s (height %u): %s", hex,
-                     b->height, why);
-    st->blocks++;
-    st->bytes += b->size;
-    return KIN_OK;
+    return kin__scan_block_bytes(st, v, &sb, blk, have_undo ? undo_coins : NULL, &u, al, a, stop);
 }
 
 kin_status kin__scan(struct kin_ledger *l,
@@ -155,6 +185,9 @@ kin_status kin__scan(struct kin_ledger *l,
                      struct arena *a)
 {
     int stop = 0;
+    if (l->rpc) {
+        return kin__rpc_scan(l, st, v, al, a);
+    }
     for (size_t i = 0; i < l->chain.main_count && !stop; i++) {
         KIN_TRY(scan_block(l, st, v, l->chain.main[i], al, a, &stop));
     }
