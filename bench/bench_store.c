@@ -7,6 +7,11 @@
  * key and the peak resident memory.
  *
  *   bench_store INDEX.db [--queries N] [--cap SAMPLES]
+ *   bench_store INDEX.db --rebuild NEW.db
+ *
+ * --rebuild measures the store alone: it adds every sample of INDEX.db, with its labels and the
+ * functions read back, to a new index through kin_index_add() (staging, merges, statistics),
+ * and prints the time, the CPU time and the size of the result.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,6 +146,204 @@ static int cmp_double(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* One sample of the source index, as listed (strings copied). */
+struct src_sample {
+    char sha256[65];
+    char *family, *actor, *version, *source, *arch, *format;
+    char md5[33], sha1[41], imphash[33], rich_hash[33], tlsh[73], ssdeep[160];
+    uint64_t file_size;
+};
+
+struct src_list {
+    struct src_sample *v;
+    size_t n, cap;
+};
+
+static char *dup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = malloc(n);
+    if (p) {
+        memcpy(p, s, n);
+    }
+    return p;
+}
+
+static int on_src_sample(void *ctx, const struct kin_index_sample *smp)
+{
+    struct src_list *l = ctx;
+    if (l->n == l->cap) {
+        size_t c = l->cap ? l->cap * 2 : 256;
+        struct src_sample *p = realloc(l->v, c * sizeof(*p));
+        if (!p) {
+            return 1;
+        }
+        l->v = p;
+        l->cap = c;
+    }
+    struct src_sample *d = &l->v[l->n++];
+    memset(d, 0, sizeof(*d));
+    (void)snprintf(d->sha256, sizeof(d->sha256), "%s", smp->sha256);
+    d->family = dup(smp->family);
+    d->actor = dup(smp->actor);
+    d->version = dup(smp->version);
+    d->source = dup(smp->source);
+    d->arch = dup(smp->arch);
+    d->format = dup(smp->format);
+    (void)snprintf(d->md5, sizeof(d->md5), "%s", smp->md5);
+    (void)snprintf(d->sha1, sizeof(d->sha1), "%s", smp->sha1);
+    (void)snprintf(d->imphash, sizeof(d->imphash), "%s", smp->imphash);
+    (void)snprintf(d->rich_hash, sizeof(d->rich_hash), "%s", smp->rich_hash);
+    (void)snprintf(d->tlsh, sizeof(d->tlsh), "%s", smp->tlsh);
+    (void)snprintf(d->ssdeep, sizeof(d->ssdeep), "%s", smp->ssdeep);
+    d->file_size = smp->file_size;
+    return 0;
+}
+
+struct fn_list {
+    struct kin_function *v;
+    char **names;
+    size_t n, cap;
+};
+
+static int on_src_function(void *ctx, const struct store_function *f)
+{
+    struct fn_list *l = ctx;
+    if (l->n == l->cap) {
+        size_t c = l->cap ? l->cap * 2 : 4096;
+        struct kin_function *p = realloc(l->v, c * sizeof(*p));
+        char **q = realloc(l->names, c * sizeof(*q));
+        if (p) {
+            l->v = p;
+        }
+        if (q) {
+            l->names = q;
+        }
+        if (!p || !q) {
+            return 1;
+        }
+        l->cap = c;
+    }
+    struct kin_function *d = &l->v[l->n];
+    memset(d, 0, sizeof(*d));
+    d->va = f->va;
+    d->size = f->size;
+    d->flags = f->flags;
+    d->pichash = f->pichash;
+    memcpy(d->minhash, f->minhash, sizeof(d->minhash));
+    l->names[l->n] = f->name ? dup(f->name) : NULL;
+    d->name = l->names[l->n];
+    l->n++;
+    return 0;
+}
+
+static uint32_t arch_of(const char *name)
+{
+    for (uint32_t a = 0; a <= KIN_ARCH_OTHER; a++) {
+        if (!strcmp(name, kin_arch_name(a))) {
+            return a;
+        }
+    }
+    return KIN_ARCH_UNKNOWN;
+}
+
+static uint32_t format_of(const char *name)
+{
+    for (uint32_t f = 0; f <= KIN_FORMAT_RAW; f++) {
+        if (!strcmp(name, kin_format_name(f))) {
+            return f;
+        }
+    }
+    return KIN_FORMAT_UNKNOWN;
+}
+
+static int rebuild(struct store *src, const char *out)
+{
+    struct src_list l = {NULL, 0, 0};
+    struct kin_index *idx = NULL;
+    if (src->ops->list_samples(src, NULL, on_src_sample, &l) != KIN_OK) {
+        fprintf(stderr, "bench_store: %s\n", src->errmsg);
+        return 1;
+    }
+    if (kin_index_open(out, KIN_INDEX_CREATE, &idx) != KIN_OK) {
+        fprintf(stderr, "bench_store: %s\n", kin_index_errmsg(idx));
+        kin_index_close(idx);
+        return 1;
+    }
+    double t0 = now_ms(), c0 = cpu_ms(), add_cpu = 0, read_cpu = 0;
+    uint64_t functions = 0;
+    int rc = 0;
+    for (size_t i = 0; i < l.n && rc == 0; i++) {
+        struct src_sample *d = &l.v[i];
+        struct fn_list fl = {NULL, NULL, 0, 0};
+        int64_t id = 0, fam = 0;
+        double r0 = cpu_ms();
+        if (src->ops->find_sample(src, d->sha256, &id, &fam) != KIN_OK ||
+            src->ops->sample_functions(src, id, on_src_function, &fl) != KIN_OK) {
+            fprintf(stderr, "bench_store: %s\n", src->errmsg);
+            rc = 1;
+            break;
+        }
+        double r1 = cpu_ms();
+        struct kin_image img;
+        memset(&img, 0, sizeof(img));
+        (void)snprintf(img.hashes.sha256, sizeof(img.hashes.sha256), "%s", d->sha256);
+        memcpy(img.hashes.md5, d->md5, sizeof(d->md5));
+        memcpy(img.hashes.sha1, d->sha1, sizeof(d->sha1));
+        memcpy(img.hashes.imphash, d->imphash, sizeof(d->imphash));
+        memcpy(img.hashes.rich_hash, d->rich_hash, sizeof(d->rich_hash));
+        memcpy(img.hashes.tlsh, d->tlsh, sizeof(d->tlsh));
+        memcpy(img.hashes.ssdeep, d->ssdeep, sizeof(d->ssdeep));
+        img.arch = arch_of(d->arch);
+        img.format = format_of(d->format);
+        img.file_size = d->file_size;
+        struct kin_labels lab = {*d->family ? d->family : NULL, *d->actor ? d->actor : NULL,
+                                 d->version, d->source, KIN_FAMILY_MALWARE};
+        int existed = 0;
+        if (kin_index_add(idx, &img, fl.v, fl.n, &lab, &existed) != KIN_OK) {
+            fprintf(stderr, "bench_store: %s\n", kin_index_errmsg(idx));
+            rc = 1;
+        }
+        add_cpu += cpu_ms() - r1;
+        read_cpu += r1 - r0;
+        functions += fl.n;
+        for (size_t k = 0; k < fl.n; k++) {
+            free(fl.names[k]);
+        }
+        free(fl.v);
+        free(fl.names);
+    }
+    double f0 = cpu_ms();
+    if (rc == 0 && kin_index_flush(idx) != KIN_OK) {
+        fprintf(stderr, "bench_store: %s\n", kin_index_errmsg(idx));
+        rc = 1;
+    }
+    double flush_cpu = cpu_ms() - f0;
+    struct kin_index_stats st;
+    if (rc == 0 && kin_index_stats(idx, &st) == KIN_OK) {
+        printf("rebuilt: %llu samples, %llu functions, %llu pichashes, %llu band values, "
+               "%.1f MB on disk\n",
+               (unsigned long long)st.samples, (unsigned long long)st.functions,
+               (unsigned long long)st.pichashes, (unsigned long long)st.band_values,
+               (double)st.db_size / 1e6);
+        printf("wall %.1f s, cpu %.1f s (reading the source %.1f s, adds with automatic merges "
+               "%.1f s, final merge %.1f s): %.0f functions per cpu second\n",
+               (now_ms() - t0) / 1e3, (cpu_ms() - c0) / 1e3, read_cpu / 1e3, add_cpu / 1e3,
+               flush_cpu / 1e3, (double)functions / ((add_cpu + flush_cpu) / 1e3));
+    }
+    kin_index_close(idx);
+    for (size_t i = 0; i < l.n; i++) {
+        free(l.v[i].family);
+        free(l.v[i].actor);
+        free(l.v[i].version);
+        free(l.v[i].source);
+        free(l.v[i].arch);
+        free(l.v[i].format);
+    }
+    free(l.v);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     size_t queries = 20;
@@ -157,6 +360,12 @@ int main(int argc, char **argv)
             cap = strtoull(argv[i + 1], NULL, 10);
         }
     }
+    const char *rebuild_to = NULL;
+    for (int i = 2; i + 1 < argc; i += 2) {
+        if (!strcmp(argv[i], "--rebuild")) {
+            rebuild_to = argv[i + 1];
+        }
+    }
     struct store *s = NULL;
     if (kin__sqlite_open(argv[1], KIN_INDEX_READONLY, &s) != KIN_OK) {
         fprintf(stderr, "bench_store: %s\n", s ? s->errmsg : "cannot open");
@@ -164,6 +373,11 @@ int main(int argc, char **argv)
             s->ops->close(s);
         }
         return 1;
+    }
+    if (rebuild_to) {
+        int rc = rebuild(s, rebuild_to);
+        s->ops->close(s);
+        return rc;
     }
     struct ids ids = {NULL, 0, 0, s};
     if (s->ops->list_samples(s, NULL, on_sample, &ids) != KIN_OK || ids.n == 0) {

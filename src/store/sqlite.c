@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../core/limits.h"
 #include "sqlite_int.h"
 
 /* Postings statements use ?1 band, ?2 value, ?3 family, ?4 sample, ?5 func; pic ignores ?1. */
@@ -958,9 +959,11 @@ static kin_status sqlite_lookup(struct store *base,
      * Most keys are either absent or held by few samples: read up to max_samples + 1 postings
      * first (one seek) and count their samples and families, which is exactly what the
      * frequency row would say. Only keys with more postings than that pay a second seek for
-     * their frequency row, and get their postings only when few samples hold them after all.
+     * their frequency row, and get their postings only when few samples hold them after all
+     * and not more than KIN_MAX_POSTINGS_PER_KEY functions.
      */
-    int64_t first = max_samples >= (uint64_t)INT64_MAX ? -1 : (int64_t)max_samples + 1;
+    const int64_t most = (int64_t)KIN_MAX_POSTINGS_PER_KEY;
+    int64_t first = max_samples < (uint64_t)most ? (int64_t)max_samples + 1 : most + 1;
     kin_status st = KIN_OK;
     for (size_t i = 0; i < count && st == KIN_OK; i++) {
         struct store_freq freq = {0, 0};
@@ -969,7 +972,7 @@ static kin_status sqlite_lookup(struct store *base,
         if (st != KIN_OK || n == 0) {
             continue;
         }
-        if (first < 0 || n < (size_t)first) {
+        if (n < (size_t)first) {
             /* All postings are here, sorted by (family, sample): count the distinct ones. */
             for (size_t k = 0; k < n; k++) {
                 const struct store_posting *p = &s->postings[k];
@@ -984,8 +987,11 @@ static kin_status sqlite_lookup(struct store *base,
                 continue;
             }
             n = 0;
-            if (freq.samples <= max_samples) {
-                st = read_postings(s, q_post, &keys[i], -1, &n);
+            if (freq.samples <= max_samples && first <= most) {
+                st = read_postings(s, q_post, &keys[i], most + 1, &n);
+                if (n > (size_t)most) {
+                    n = 0; /* boilerplate: too many functions hold it */
+                }
             }
         }
         if (st == KIN_OK && fn(ctx, i, &freq, n ? s->postings : NULL, n)) {

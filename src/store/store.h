@@ -56,8 +56,9 @@ struct store_key {
 
 /*
  * Called once per looked-up key that the index holds: key_index is its position in the query
- * array; postings[count] are omitted (count 0) when freq->samples exceeds the caller's cap.
- * Borrowed for the call. Returns 0 to go on, non-zero to stop.
+ * array; postings[count] are omitted (count 0) when freq->samples exceeds the caller's cap or
+ * more than KIN_MAX_POSTINGS_PER_KEY functions hold the key (src/core/limits.h). Borrowed for
+ * the call. Returns 0 to go on, non-zero to stop.
  */
 typedef int (*store_hit_fn)(void *ctx,
                             size_t key_index,
@@ -221,7 +222,8 @@ struct store_ops {
 
     /*
      * Matching: for each key (sorted keys are faster) its frequency and, when at most
-     * max_samples samples hold it, its postings. freq() asks for one key (NOTFOUND: absent).
+     * max_samples samples and KIN_MAX_POSTINGS_PER_KEY functions hold it, its postings, all in
+     * one read snapshot. freq() asks for one key (NOTFOUND: absent).
      */
     kin_status (*lookup)(struct store *s,
                          enum store_kind kind,

@@ -17,6 +17,7 @@
 #include <sqlite3.h>
 
 #include "check.h"
+#include "core/limits.h"
 #include "kin.h"
 #include "store/store.h"
 
@@ -834,6 +835,49 @@ static void test_concurrent_reader(void)
     remove_db(path);
 }
 
+/* A key held by more than KIN_MAX_POSTINGS_PER_KEY functions gives its frequency only. */
+static void test_postings_cap(void)
+{
+    struct store *s = NULL;
+    const size_t n = KIN_MAX_POSTINGS_PER_KEY + 8;
+    struct kin_function *f = calloc(n, sizeof(*f));
+    const struct kin_function **v = calloc(n, sizeof(*v));
+    CHECK_OK(kin__sqlite_open(":memory:", KIN_INDEX_CREATE, &s));
+    if (!s || !f || !v) {
+        free(f);
+        free(v);
+        if (s) {
+            s->ops->close(s);
+        }
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        make_func(&f[i], 0x1000 + 16 * i, i < n - 1 ? 0xb0b : 0xc0c, i, 0);
+        v[i] = &f[i];
+    }
+    struct kin_image img;
+    make_image(&img, 77);
+    struct store_add add = {&img, v, n, NULL, kin_sig_scheme_version(), 1};
+    int existed = 0;
+    CHECK_OK(kin__store_add_sample(s, &add, &existed));
+    CHECK_OK(s->ops->flush(s, 1));
+    struct store_key keys[2] = {{0xb0b, 0}, {0xc0c, 0}};
+    struct hits h;
+    memset(&h, 0, sizeof(h));
+    CHECK_OK(s->ops->lookup(s, STORE_PIC, keys, 2, 1000, on_hit, &h));
+    CHECK_EQ_U64(h.keys, 2);
+    CHECK_EQ_U64(h.n[0], 0); /* one sample, but 4103 functions: boilerplate */
+    CHECK_EQ_U64(h.freq[0].samples, 1);
+    CHECK_EQ_U64(h.n[1], 1);
+    memset(&h, 0, sizeof(h));
+    CHECK_OK(s->ops->lookup(s, STORE_PIC, keys, 1, UINT64_MAX, on_hit, &h));
+    CHECK_EQ_U64(h.n[0], 0);
+    CHECK_EQ_U64(h.freq[0].samples, 1);
+    s->ops->close(s);
+    free(f);
+    free(v);
+}
+
 static void test_minhash_record(void)
 {
     uint32_t mh[KIN_MINHASH_SIZE], back[KIN_MINHASH_SIZE];
@@ -878,6 +922,7 @@ int main(void)
     }
     timed("minhash record", test_minhash_record);
     timed("basic", test_basic_memory);
+    timed("postings cap", test_postings_cap);
     (void)path_in_tmp("postings.db", postings_path, sizeof(postings_path));
     timed("postings", test_postings_tmp);
     timed("schema files", test_schema_files);
