@@ -857,7 +857,7 @@ static void test_postings_cap(void)
     }
     struct kin_image img;
     make_image(&img, 77);
-    struct store_add add = {&img, v, n, NULL, kin_sig_scheme_version(), 1};
+    struct store_add add = {&img, v, n, NULL, kin_sig_scheme_version(), 1, NULL};
     int existed = 0;
     CHECK_OK(kin__store_add_sample(s, &add, &existed));
     CHECK_OK(s->ops->flush(s, 1));
