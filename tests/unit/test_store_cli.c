@@ -257,9 +257,17 @@ static void test_concurrent(void)
     const char *ls[] = {KIN_CLI, "ls", "--db", db, NULL};
     const char *stats[] = {KIN_CLI, "stats", "--db", db, NULL};
     int reads = 0, failures = 0;
+    char err[300];
+    (void)snprintf(err, sizeof(err), "%s/conc_err.txt", tmpdir);
     for (int i = 0; i < 10; i++) {
-        failures += run(ls, NULL, NULL) != 0;
-        failures += run(stats, NULL, NULL) != 0;
+        int a = run(ls, NULL, err);
+        int b = run(stats, NULL, err);
+        if (a != 0 || b != 0) {
+            char *e = slurp(err);
+            fprintf(stderr, "reader failed (ls %d, stats %d): %s\n", a, b, e ? e : "");
+            free(e);
+        }
+        failures += (a != 0) + (b != 0);
         reads += 2;
     }
     int status = 0;
