@@ -2,8 +2,9 @@
  * attribute_report.c: the two renderings of an attribution report (attribute_report.h). Text:
  * the verdict first, then its confidence and likelihood on separate lines (ICD 203), the ranked
  * families and actors, the strongest shared functions, whole-file similarity marked forgeable,
- * caveats and next steps. JSON: the same facts, with every shared function listed up to the cap.
- * Names from the index and the sample go through text_put()/json_str() (never raw bytes).
+ * shared indicators, caveats and next steps. JSON: the same facts, with every shared function
+ * listed up to the cap. Names from the index and the sample go through text_put()/json_str() (never
+ * raw bytes).
  */
 #include "attribute_report.h"
 
@@ -61,7 +62,8 @@ static void print_verdict(FILE *out, const struct kin_attribution_report *r)
             kin_confidence_stix(r->confidence), about);
     fprintf(out, "likelihood   %s (ICD 203)\n", kin_confidence_icd203(r->confidence));
     if (r->circumstantial) {
-        fputs("evidence     circumstantial: little code unique to the candidate supports it\n",
+        fputs("evidence     circumstantial: weak, little or forgeable evidence supports it (see "
+              "caveats)\n",
               out);
     }
 }
@@ -152,6 +154,38 @@ static void print_whole_file(FILE *out, const struct kin_attribution_report *r)
     }
 }
 
+static void print_indicators(FILE *out, const struct kin_attribution_report *r)
+{
+    if (!r->indicator_count) {
+        return;
+    }
+    fputs("\nshared indicators (forgeable: they strengthen a claim, never make a High one alone)\n",
+          out);
+    for (size_t i = 0; i < r->indicator_count; i++) {
+        const struct kin_evidence_indicator *e = &r->indicators[i];
+        fprintf(out, "  %-9s ", e->type);
+        text_put(out, e->value);
+        fputs("\n            ", out);
+        if (e->ubiquitous) {
+            fputs("ubiquitous (", out);
+            text_put(out, e->ubiquitous);
+            fputs("): not evidence; ", out);
+        } else {
+            fprintf(out, "%s%s; ", e->strong ? "strong" : "weak",
+                    e->supports ? ", supports the claim" : "");
+        }
+        fprintf(out, "%" PRIu64 " sample%s, %u famil%s; e.g. %.12s ", e->samples,
+                e->samples == 1 ? "" : "s", e->families, e->families == 1 ? "y" : "ies", e->sample);
+        text_put(out, *e->family ? e->family : "(unlabelled)");
+        if (*e->actor) {
+            fputs(" (", out);
+            text_put(out, e->actor);
+            fputc(')', out);
+        }
+        fputc('\n', out);
+    }
+}
+
 static void print_lines(FILE *out, const char *title, const char *const *v, size_t n)
 {
     if (!n) {
@@ -187,6 +221,7 @@ void attribute_print_text(FILE *out, const char *path, const struct kin_attribut
     print_candidates(out, "actors", r->actors, r->actor_count, 1);
     print_evidence(out, r);
     print_whole_file(out, r);
+    print_indicators(out, r);
     print_lines(out, "caveats", r->caveats, r->caveat_count);
     print_lines(out, "next steps", r->next_steps, r->next_step_count);
 }
@@ -291,6 +326,32 @@ static void json_whole_file(struct json *j, const struct kin_attribution_report 
     json_array_end(j);
 }
 
+static void json_indicators(struct json *j, const struct kin_attribution_report *r)
+{
+    json_key(j, "indicators");
+    json_array_begin(j);
+    for (size_t i = 0; i < r->indicator_count; i++) {
+        const struct kin_evidence_indicator *e = &r->indicators[i];
+        json_object_begin(j);
+        json_kv_str(j, "type", e->type);
+        json_kv_str(j, "value", e->value);
+        json_kv_str(j, "strength", e->strong ? "strong" : "weak");
+        json_kv_bool(j, "supports", e->supports);
+        json_key(j, "ubiquitous");
+        json_str_or_null(j, e->ubiquitous);
+        json_kv_u64(j, "samples", e->samples);
+        json_kv_u64(j, "families", e->families);
+        json_kv_str(j, "sample", e->sample);
+        json_key(j, "family");
+        json_str_or_null(j, e->family);
+        json_key(j, "actor");
+        json_str_or_null(j, e->actor);
+        json_kv_bool(j, "forgeable", 1);
+        json_object_end(j);
+    }
+    json_array_end(j);
+}
+
 static void json_strings(struct json *j, const char *key, const char *const *v, size_t n)
 {
     json_key(j, key);
@@ -349,9 +410,7 @@ void attribute_print_json(FILE *out, const char *path, const struct kin_attribut
     json_object_begin(&j);
     json_functions(&j, r);
     json_whole_file(&j, r);
-    json_key(&j, "indicators");
-    json_array_begin(&j);
-    json_array_end(&j);
+    json_indicators(&j, r);
     json_object_end(&j);
     json_strings(&j, "caveats", r->caveats, r->caveat_count);
     json_strings(&j, "next_steps", r->next_steps, r->next_step_count);

@@ -1137,15 +1137,23 @@ struct kin_evidence_file {
 };
 
 /**
- * Indicators (issue #5) shared with indexed samples. The index does not store indicators yet,
- * so this list is always empty; the field is the hook for when it does.
+ * An indicator (issue #5) the sample shares with indexed samples: evidence apart from code.
+ * A shared wallet, onion service, C2 host or build path is strong; indicators strengthen a
+ * claim that code supports and never make a High-confidence claim alone (docs/decisions/0003-*.md).
  */
 struct kin_evidence_indicator {
     const char *type;   /* kin_ioc_type_name() */
-    const char *value;  /* the indicator */
-    const char *sample; /* sha256 of an indexed sample holding it */
-    const char *family;
-    uint32_t families; /* families holding it */
+    const char *value;  /* the indicator, normalised as the index stores it */
+    const char *sample; /* sha256 of an indexed sample holding it (the claimed family's first) */
+    const char *family; /* that sample's family ("" when unlabelled) */
+    uint32_t families;  /* labelled families holding it (excluded samples left out) */
+    const char *actor;  /* that sample's actor ("" when none) */
+    uint64_t samples;   /* indexed samples holding it (excluded samples left out) */
+    int strong;         /* a wallet, an onion or C2 host, an e-mail address, a build path or a
+                           mutex: a tie an author made; else weak (registry key, user agent) */
+    int supports;       /* held by the claimed family or actor: it strengthened the claim */
+    const char *ubiquitous; /* why it is no evidence (held by many families, by a library
+                               family), NULL when it is evidence */
 };
 
 /** The result of one attribution. Every pointer is borrowed from its struct kin_attribution. */
@@ -1184,7 +1192,7 @@ struct kin_attribution_report {
     size_t evidence_total;                      /* shared functions before the max_evidence cut */
     const struct kin_evidence_file *whole_file; /* best samples of the ranked families */
     size_t whole_file_count;
-    const struct kin_evidence_indicator *indicators; /* always empty for now (see above) */
+    const struct kin_evidence_indicator *indicators; /* evidence first, strongest first */
     size_t indicator_count;
     const char *const *caveats; /* English sentences: what weakens or limits the result */
     size_t caveat_count;

@@ -41,6 +41,7 @@ static kin_status attribute_image(struct kin_index *idx,
                                   const struct kin_image *img,
                                   const struct kin_function *const *funcs,
                                   size_t count,
+                                  const struct store_ioc_set *iocs,
                                   const struct kin_attribute_options *opts,
                                   struct kin_attribution **out)
 {
@@ -56,6 +57,10 @@ static kin_status attribute_image(struct kin_index *idx,
     q.ssdeep = img->hashes.ssdeep;
     q.funcs = funcs;
     q.count = count;
+    if (iocs) {
+        q.iocs = iocs->v;
+        q.ioc_count = iocs->count;
+    }
     KIN_TRY(self_id(idx->store, q.sha256, &self));
     return kin__match_attribute(idx->store, &q, self, opts, &p, out);
 }
@@ -82,7 +87,22 @@ kin_status kin_attribute(struct kin_index *idx,
     for (size_t i = 0; i < count; i++) {
         v[i] = kin_funcs_get(funcs, i);
     }
-    kin_status st = attribute_image(idx, kin_sample_image(s), v, count, opts, out);
+    /* Indicators are compared too (issue #5), selected as kin add keeps them. */
+    struct kin_ioc_options io;
+    struct kin_iocs *iocs = NULL;
+    struct store_ioc_set set;
+    memset(&io, 0, sizeof(io));
+    memset(&set, 0, sizeof(set));
+    io.types = KIN_IOC_EVIDENCE_TYPES;
+    kin_status st = kin_iocs_extract(s, &io, &iocs);
+    if (st == KIN_OK) {
+        st = kin__store_ioc_select(iocs, &set);
+    }
+    if (st == KIN_OK) {
+        st = attribute_image(idx, kin_sample_image(s), v, count, &set, opts, out);
+    }
+    kin__store_ioc_set_release(&set);
+    kin_iocs_free(iocs);
     kin__free(v);
     return end_call(idx, st);
 }
@@ -109,7 +129,7 @@ kin_status kin_attribute_functions(struct kin_index *idx,
     for (size_t i = 0; i < count; i++) {
         v[i] = &funcs[i];
     }
-    kin_status st = attribute_image(idx, img, v, count, opts, out);
+    kin_status st = attribute_image(idx, img, v, count, NULL, opts, out);
     kin__free(v);
     return end_call(idx, st);
 }
@@ -165,6 +185,7 @@ kin_status kin__attribute_indexed_params(struct kin_index *idx,
     struct match_params p;
     struct stored fs;
     struct store_sample row;
+    struct store_ioc_set iocs;
     const struct kin_function **v = NULL;
     int64_t id = 0, family = 0;
     if (params) {
@@ -173,6 +194,7 @@ kin_status kin__attribute_indexed_params(struct kin_index *idx,
         kin__match_params_default(&p);
     }
     memset(&fs, 0, sizeof(fs));
+    memset(&iocs, 0, sizeof(iocs));
     kin__arena_init(&fs.arena, 0);
     kin_status st = s->ops->find_sample(s, sha256, &id, &family);
     if (st == KIN_NOTFOUND) {
@@ -185,6 +207,10 @@ kin_status kin__attribute_indexed_params(struct kin_index *idx,
     if (st == KIN_OK) {
         st = s->ops->sample_functions(s, id, on_function, &fs);
         st = st == KIN_OK && fs.nomem ? KIN_NOMEM : st;
+    }
+    if (st == KIN_OK) {
+        /* Its stored indicators are the query's (issue #5). */
+        st = s->ops->sample_iocs(s, id, &iocs);
     }
     if (st == KIN_OK) {
         v = kin__calloc(fs.count ? fs.count : 1, sizeof(*v));
@@ -203,9 +229,12 @@ kin_status kin__attribute_indexed_params(struct kin_index *idx,
         q.ssdeep = or_empty(row.ssdeep);
         q.funcs = v;
         q.count = fs.count;
+        q.iocs = iocs.v;
+        q.ioc_count = iocs.count;
         st = kin__match_attribute(s, &q, id, opts, &p, out);
     }
 out:
+    kin__store_ioc_set_release(&iocs);
     kin__free(v);
     kin__arena_release(&fs.arena);
     return end_call(idx, st);

@@ -19,6 +19,9 @@ struct match_query {
     const char *imphash, *rich_hash, *tlsh, *ssdeep;
     const struct kin_function *const *funcs;
     size_t count;
+    /* Its indicators as the index keeps them (kin__store_ioc_select()); none when 0. */
+    const struct store_ioc *iocs;
+    size_t ioc_count;
 };
 
 /*

@@ -147,6 +147,11 @@ struct match_state {
     double denom_actor;  /* informative code for actor shares */
     double denom_raw;    /* non-library evidence code, bytes */
     int small_index;     /* too few actors and no library family: rarity cannot be judged */
+
+    /* indicators.c: a sentence each for the caveats and next steps, NULL when none. */
+    const char *ioc_caveat;
+    const char *ioc_next_step;
+    int ioc_alone; /* the claim rests on indicators, code being too weak for one */
 };
 
 /* The result handed to the caller: the report and the arena holding everything it points to. */
@@ -195,5 +200,10 @@ void kin__match_verdict(struct match_state *m,
                         struct kin_attribution_report *r);
 /* report.c: the candidates, evidence, caveats and next steps of the report. */
 kin_status kin__match_report(struct match_state *m, struct kin_attribution *a);
+/*
+ * indicators.c: the indicators the query shares with indexed samples (r->indicators), and what
+ * they do to the verdict already written into r. Call after the candidates are ranked.
+ */
+kin_status kin__match_indicators(struct match_state *m, struct kin_attribution_report *r);
 
 #endif /* KIN_MATCH_INT_H */

@@ -315,13 +315,20 @@ static void caveats(struct match_state *m, struct kin_attribution_report *r, str
     }
     if (r->verdict != KIN_VERDICT_UNATTRIBUTED) {
         add_line(m, c,
-                 "Code similarity is one kind of evidence: infrastructure, indicators and "
-                 "context were not compared. Shared code may be public, copied or planted.");
+                 m->q->ioc_count ? "Code and indicators were compared; infrastructure and "
+                                   "context were not. Shared code may be public, copied or "
+                                   "planted."
+                                 : "Code similarity is one kind of evidence: infrastructure, "
+                                   "indicators and context were not compared. Shared code may "
+                                   "be public, copied or planted.");
     }
-    if (r->circumstantial) {
+    if (r->circumstantial && !m->ioc_alone) {
         add_line(m, c,
                  "Little code unique to the candidate supports this: the result is "
                  "circumstantial.");
+    }
+    if (m->ioc_caveat) {
+        add_line(m, c, m->ioc_caveat);
     }
     if (r->verdict == KIN_VERDICT_KNOWN_ACTOR) {
         add_line(m, c,
@@ -348,7 +355,7 @@ static void caveats(struct match_state *m, struct kin_attribution_report *r, str
 static void next_steps(struct match_state *m, struct kin_attribution_report *r, struct lines *n)
 {
     struct arena *a = m->arena;
-    if (r->verdict == KIN_VERDICT_KNOWN_FAMILY) {
+    if (r->verdict == KIN_VERDICT_KNOWN_FAMILY && r->family_count > 0) {
         add_line(m, n,
                  kin__arena_printf(a,
                                    "Open the listed functions in a disassembler next to sample "
@@ -370,6 +377,9 @@ static void next_steps(struct match_state *m, struct kin_attribution_report *r, 
         add_line(m, n,
                  "Nothing indexed shares code with this file: index more families, or check "
                  "whether it is packed (kin info: section entropy).");
+    }
+    if (m->ioc_next_step) {
+        add_line(m, n, m->ioc_next_step);
     }
     if (r->family_count > 0 || r->common_size > 0) {
         add_line(m, n,
@@ -420,8 +430,7 @@ kin_status kin__match_report(struct match_state *m, struct kin_attribution *at)
     if (!(o && o->no_whole_file)) {
         KIN_TRY(whole_file(m, r));
     }
-    r->indicators = NULL;
-    r->indicator_count = 0;
+    KIN_TRY(kin__match_indicators(m, r));
     struct lines c, n;
     memset(&c, 0, sizeof(c));
     memset(&n, 0, sizeof(n));

@@ -1232,4 +1232,5 @@ const struct store_ops kin__sqlite_ops = {
     .put_iocs = kin__sqlite_put_iocs,
     .remove_iocs = kin__sqlite_remove_iocs,
     .lookup_iocs = kin__sqlite_lookup_iocs,
+    .sample_iocs = kin__sqlite_sample_iocs,
 };

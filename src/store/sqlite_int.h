@@ -88,6 +88,7 @@ kin_status kin__sqlite_lookup_iocs(struct store *base,
                                    uint64_t max_holders,
                                    store_ioc_row_fn fn,
                                    void *ctx);
+kin_status kin__sqlite_sample_iocs(struct store *base, int64_t sample, struct store_ioc_set *out);
 kin_status kin__sqlite_count_iocs(struct sqlite_store *s, uint64_t *out);
 void kin__sqlite_iocs_close(struct sqlite_store *s);
 

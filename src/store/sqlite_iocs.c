@@ -22,6 +22,7 @@ enum ioc_stmt_id {
     IST_FIND_VALUE,
     IST_HOLDERS,
     IST_COUNT_VALUES,
+    IST_SAMPLE_IOCS,
     IST__COUNT
 };
 
@@ -49,6 +50,8 @@ static const char *const ioc_sql[IST__COUNT] = {
                     "LEFT JOIN actors a ON a.id = f.actor WHERE p.ioc = ?1 "
                     "ORDER BY p.family, p.sample LIMIT ?2",
     [IST_COUNT_VALUES] = "SELECT count(*) FROM ioc_values",
+    [IST_SAMPLE_IOCS] = "SELECT v.type, v.value, p.file_offset, p.encoding, p.section "
+                        "FROM ioc_postings p JOIN ioc_values v ON v.id = p.ioc WHERE p.sample = ?1",
 };
 
 struct sqlite_iocs {
@@ -382,5 +385,65 @@ kin_status kin__sqlite_count_iocs(struct sqlite_store *s, uint64_t *out)
         *out = (uint64_t)sqlite3_column_int64(q, 0);
     }
     done(q);
+    return KIN_OK;
+}
+
+/* Reads one row of IST_SAMPLE_IOCS into the next slot of out. */
+static kin_status read_ioc(sqlite3_stmt *q, struct store_ioc_set *out, size_t *cap)
+{
+    if (out->count == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 64;
+        struct store_ioc *n = kin__realloc(out->v, ncap * sizeof(*n));
+        if (!n) {
+            return KIN_NOMEM;
+        }
+        out->v = n;
+        *cap = ncap;
+    }
+    struct store_ioc *o = &out->v[out->count];
+    const char *value = col_text(q, 1);
+    const unsigned char *section = sqlite3_column_text(q, 4);
+    o->type = (uint32_t)sqlite3_column_int64(q, 0);
+    o->value = kin__arena_strndup(&out->arena, value, strlen(value));
+    o->offset = (uint64_t)sqlite3_column_int64(q, 2);
+    o->encoding = (uint32_t)sqlite3_column_int64(q, 3);
+    o->section =
+        section ? kin__arena_strndup(&out->arena, section, strlen((const char *)section)) : NULL;
+    if (!o->value || (section && !o->section)) {
+        return KIN_NOMEM;
+    }
+    out->count++;
+    return KIN_OK;
+}
+
+kin_status kin__sqlite_sample_iocs(struct store *base, int64_t sample, struct store_ioc_set *out)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    sqlite3_stmt *q = stmt(s, IST_SAMPLE_IOCS);
+    size_t cap = 0;
+    kin_status st = KIN_OK;
+    memset(out, 0, sizeof(*out));
+    kin__arena_init(&out->arena, 0);
+    if (!q) {
+        return KIN_STORE;
+    }
+    (void)sqlite3_bind_int64(q, 1, sample);
+    for (;;) {
+        int row = 0;
+        st = step(s, q, &row, "reading indicators");
+        if (st != KIN_OK || !row) {
+            break;
+        }
+        st = read_ioc(q, out, &cap);
+        if (st != KIN_OK) {
+            break;
+        }
+    }
+    done(q);
+    if (st != KIN_OK) {
+        kin__store_ioc_set_release(out);
+        return st;
+    }
+    kin__store_ioc_set_sort(out);
     return KIN_OK;
 }

@@ -138,6 +138,7 @@ typedef int (*store_ioc_row_fn)(void *ctx,
                                 const struct store_ioc_holder *h);
 
 struct store;
+struct store_ioc_set;
 
 struct store_ops {
     const char *name;
@@ -264,6 +265,8 @@ struct store_ops {
                               uint64_t max_holders,
                               store_ioc_row_fn fn,
                               void *ctx);
+    /* The indicators a sample holds, strongest types first (for attributing indexed samples). */
+    kin_status (*sample_iocs)(struct store *s, int64_t sample, struct store_ioc_set *out);
 };
 
 #define STORE_ERRMSG_SIZE 512
@@ -338,6 +341,8 @@ struct store_ioc_set {
  */
 kin_status kin__store_ioc_select(const struct kin_iocs *iocs, struct store_ioc_set *out);
 void kin__store_ioc_set_release(struct store_ioc_set *set);
+/* Sorts a set as kin__store_ioc_select() orders it: strongest types first, then file order. */
+void kin__store_ioc_set_sort(struct store_ioc_set *set);
 
 /* The default of "ubiquitous by frequency": a value held by this many families or more. */
 #define STORE_IOC_UBIQUITOUS_FAMILIES KIN_IOC_UBIQUITOUS_FAMILIES
@@ -379,5 +384,12 @@ kin_status kin__store_shared_iocs(struct store *s,
                                   uint64_t ubiquitous_families,
                                   store_ioc_shared_fn fn,
                                   void *ctx);
+/* The same for indicators already selected (v[count], as kept by an add or sample_iocs()). */
+kin_status kin__store_shared_ioc_values(struct store *s,
+                                        const struct store_ioc *v,
+                                        size_t count,
+                                        uint64_t ubiquitous_families,
+                                        store_ioc_shared_fn fn,
+                                        void *ctx);
 
 #endif /* KIN_STORE_H */

@@ -123,6 +123,29 @@ static int cand_cmp(const void *pa, const void *pb)
     return strcmp(a->ioc.value, b->ioc.value);
 }
 
+static int ioc_cmp(const void *pa, const void *pb)
+{
+    const struct store_ioc *a = pa, *b = pb;
+    int ra = kin__ioc_evidence_rank(a->type), rb = kin__ioc_evidence_rank(b->type);
+    if (ra != rb) {
+        return ra < rb ? -1 : 1;
+    }
+    if (a->offset != b->offset) {
+        return a->offset < b->offset ? -1 : 1;
+    }
+    if (a->type != b->type) {
+        return a->type < b->type ? -1 : 1;
+    }
+    return strcmp(a->value, b->value);
+}
+
+void kin__store_ioc_set_sort(struct store_ioc_set *set)
+{
+    if (set->count > 1) {
+        qsort(set->v, set->count, sizeof(*set->v), ioc_cmp);
+    }
+}
+
 void kin__store_ioc_set_release(struct store_ioc_set *set)
 {
     if (set) {
@@ -268,15 +291,18 @@ on_row(void *ctx, size_t key, const struct store_ioc_freq *freq, const struct st
     return c->st != KIN_OK;
 }
 
-kin_status kin__store_shared_iocs(struct store *s,
-                                  const struct kin_iocs *iocs,
-                                  uint64_t ubiquitous_families,
-                                  store_ioc_shared_fn fn,
-                                  void *ctx)
+kin_status kin__store_shared_ioc_values(struct store *s,
+                                        const struct store_ioc *v,
+                                        size_t count,
+                                        uint64_t ubiquitous_families,
+                                        store_ioc_shared_fn fn,
+                                        void *ctx)
 {
     struct store_ioc_set set;
     struct shared_ctx c;
-    KIN_TRY(kin__store_ioc_select(iocs, &set));
+    memset(&set, 0, sizeof(set));
+    set.v = (struct store_ioc *)v; /* only read */
+    set.count = count;
     memset(&c, 0, sizeof(c));
     c.set = &set;
     c.ubiquitous_families =
@@ -286,9 +312,9 @@ kin_status kin__store_shared_iocs(struct store *s,
     c.key = SIZE_MAX;
     kin__arena_init(&c.arena, 0);
     kin_status st = KIN_OK;
-    if (set.count > 0) {
+    if (count > 0) {
         c.holders = kin__calloc(KIN_MAX_IOC_HOLDERS, sizeof(*c.holders));
-        st = c.holders ? s->ops->lookup_iocs(s, set.v, set.count, KIN_MAX_IOC_HOLDERS, on_row, &c)
+        st = c.holders ? s->ops->lookup_iocs(s, v, count, KIN_MAX_IOC_HOLDERS, on_row, &c)
                        : KIN_NOMEM;
     }
     if (st == KIN_OK && c.st == KIN_OK && !c.stopped) {
@@ -299,6 +325,18 @@ kin_status kin__store_shared_iocs(struct store *s,
     }
     kin__arena_release(&c.arena);
     kin__free(c.holders);
+    return st;
+}
+
+kin_status kin__store_shared_iocs(struct store *s,
+                                  const struct kin_iocs *iocs,
+                                  uint64_t ubiquitous_families,
+                                  store_ioc_shared_fn fn,
+                                  void *ctx)
+{
+    struct store_ioc_set set;
+    KIN_TRY(kin__store_ioc_select(iocs, &set));
+    kin_status st = kin__store_shared_ioc_values(s, set.v, set.count, ubiquitous_families, fn, ctx);
     kin__store_ioc_set_release(&set);
     return st;
 }

@@ -1,5 +1,5 @@
 -- kin index schema, migration 3: indicators per sample (issue #5), stored by `kin add` and read
--- by `kin search` and attribution (docs/decisions/0002-indicators-in-the-index.md).
+-- by `kin search` and attribution (docs/decisions/0003-indicators-in-the-index.md).
 -- Samples indexed before this migration have no indicators; the tables start empty.
 
 -- Each distinct indicator once: type is enum kin_ioc_type of include/kin.h (values are fixed
