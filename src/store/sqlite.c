@@ -100,7 +100,7 @@ static sqlite3_stmt *stmt(struct sqlite_store *s, enum stmt_id id)
         int rc = sqlite3_prepare_v3(s->db, sql_text[id], -1, SQLITE_PREPARE_PERSISTENT,
                                     &s->stmt[id], NULL);
         if (rc != SQLITE_OK) {
-            (void)kin__sqlite_error(s, rc, "preparing a statement");
+            s->stmt_status = kin__sqlite_error(s, rc, "preparing a statement");
             sqlite3_finalize(s->stmt[id]);
             s->stmt[id] = NULL;
         }
@@ -179,7 +179,7 @@ static kin_status simple(struct store *base, enum stmt_id id, const char *what)
 {
     struct sqlite_store *s = impl(base);
     sqlite3_stmt *q = stmt(s, id);
-    return q ? run(s, q, what) : KIN_STORE;
+    return q ? run(s, q, what) : s->stmt_status;
 }
 
 static kin_status sqlite_begin(struct store *base)
@@ -217,7 +217,7 @@ static kin_status sqlite_get_meta(struct store *base, const char *key, char *out
     sqlite3_stmt *q = stmt(s, ST_GET_META);
     int row = 0;
     if (!q) {
-        return KIN_STORE;
+        return s->stmt_status;
     }
     bind_text(q, 1, key);
     KIN_TRY(step_row(s, q, &row, "reading index settings"));
@@ -239,7 +239,7 @@ static kin_status sqlite_set_meta(struct store *base, const char *key, const cha
     struct sqlite_store *s = impl(base);
     sqlite3_stmt *q = stmt(s, ST_SET_META);
     if (!q) {
-        return KIN_STORE;
+        return s->stmt_status;
     }
     bind_text(q, 1, key);
     bind_text(q, 2, value);
@@ -257,7 +257,7 @@ static kin_status find_by_name(struct sqlite_store *s,
     sqlite3_stmt *q = stmt(s, id);
     int row = 0;
     if (!q) {
-        return KIN_STORE;
+        return s->stmt_status;
     }
     bind_text(q, 1, name);
     KIN_TRY(step_row(s, q, &row, "reading labels"));
@@ -292,7 +292,7 @@ static kin_status sqlite_put_actor(struct store *base, const char *name, int64_t
     struct sqlite_store *s = impl(base);
     sqlite3_stmt *q = stmt(s, ST_PUT_ACTOR);
     if (!q) {
-        return KIN_STORE;
+        return s->stmt_status;
     }
     bind_text(q, 1, name);
     return insert_returning_id(s, q, id, "adding an actor");
@@ -317,7 +317,7 @@ static kin_status sqlite_find_family(
     sqlite3_stmt *q = stmt(s, ST_FIND_FAMILY);
     int row = 0;
     if (!q) {
-        return KIN_STORE;
+        return s->stmt_status;
     }
     bind_text(q, 1, name);
     KIN_TRY(step_row(s, q, &row, "reading labels"));
@@ -336,7 +336,7 @@ sqlite_put_family(struct store *base, const char *name, int64_t actor, uint32_t 
     struct sqlite_store *s = impl(base);
     sqlite3_stmt *q = stmt(s, ST_PUT_FAMILY);
     if (!q) {
-        return KIN_STORE;
+        return s->stmt_status;
     }
     bind_text(q, 1, name);
     bind_i64(q, 2, actor);
@@ -349,7 +349,7 @@ static kin_status sqlite_set_family_actor(struct store *base, int64_t family, in
     struct sqlite_store *s = impl(base);
     sqlite3_stmt *q = stmt(s, ST_SET_FAMILY_ACTOR);
     if (!q) {
-        return KIN_STORE;
+        return s->stmt_status;
     }
     bind_i64(q, 1, family);
     bind_i64(q, 2, actor);
@@ -361,7 +361,7 @@ static kin_status sqlite_delete_family(struct store *base, int64_t family)
     struct sqlite_store *s = impl(base);
     sqlite3_stmt *q = stmt(s, ST_DELETE_FAMILY);
     if (!q) {
-        return KIN_STORE;
+        return s->stmt_status;
     }
     bind_i64(q, 1, family);
     return run(s, q, "removing a family");
@@ -378,7 +378,7 @@ static kin_status sqlite_put_sample(struct store *base, struct store_sample *r)
     struct sqlite_store *s = impl(base);
     sqlite3_stmt *q = stmt(s, ST_PUT_SAMPLE);
     if (!q) {
-        return KIN_STORE;
+        return s->stmt_status;
     }
     bind_text(q, 1, r->sha256);
     bind_i64(q, 2, r->family);
@@ -410,14 +410,14 @@ static kin_status sqlite_delete_sample(struct store *base, int64_t sample)
     struct sqlite_store *s = impl(base);
     sqlite3_stmt *q = stmt(s, ST_DELETE_FUNCTIONS);
     if (!q) {
-        return KIN_STORE;
+        return s->stmt_status;
     }
     bind_i64(q, 1, func_id(sample, 0));
     bind_i64(q, 2, func_id(sample + 1, 0));
     KIN_TRY(run(s, q, "removing functions"));
     q = stmt(s, ST_DELETE_SAMPLE);
     if (!q) {
-        return KIN_STORE;
+        return s->stmt_status;
     }
     bind_i64(q, 1, sample);
     return run(s, q, "removing a sample");
@@ -432,7 +432,7 @@ sqlite_family_samples(struct store *base, int64_t family, int64_t **ids, size_t 
     *ids = NULL;
     *count = 0;
     if (!q) {
-        return KIN_STORE;
+        return s->stmt_status;
     }
     bind_i64(q, 1, family);
     for (;;) {
@@ -473,7 +473,7 @@ static kin_status sqlite_put_functions(struct store *base,
     sqlite3_stmt *q = stmt(s, ST_PUT_FUNCTION);
     uint8_t blob[STORE_MINHASH_BYTES];
     if (!q) {
-        return KIN_STORE;
+        return s->stmt_status;
     }
     for (size_t i = 0; i < count; i++) {
         const struct kin_function *f = funcs[i];
@@ -497,7 +497,7 @@ sqlite_sample_functions(struct store *base, int64_t sample, store_function_fn fn
     sqlite3_stmt *q = stmt(s, ST_SAMPLE_FUNCTIONS);
     struct store_function f;
     if (!q) {
-        return KIN_STORE;
+        return s->stmt_status;
     }
     bind_i64(q, 1, func_id(sample, 0));
     bind_i64(q, 2, func_id(sample + 1, 0));
@@ -537,7 +537,7 @@ sqlite_get_function(struct store *base, int64_t sample, uint32_t index, struct s
     sqlite3_stmt *q = stmt(s, ST_GET_FUNCTION);
     int row = 0;
     if (!q) {
-        return KIN_STORE;
+        return s->stmt_status;
     }
     bind_i64(q, 1, func_id(sample, index));
     KIN_TRY(step_row(s, q, &row, "reading a function"));
@@ -584,7 +584,7 @@ sqlite_get_sample(struct store *base, int64_t id, struct arena *a, struct store_
     sqlite3_stmt *q = stmt(s, ST_GET_SAMPLE);
     int row = 0, nomem = 0;
     if (!q) {
-        return KIN_STORE;
+        return s->stmt_status;
     }
     bind_i64(q, 1, id);
     KIN_TRY(step_row(s, q, &row, "reading a sample"));
@@ -647,7 +647,7 @@ static kin_status get_counter(struct sqlite_store *s, const char *name, int64_t 
     int row = 0;
     *out = 0;
     if (!q) {
-        return KIN_STORE;
+        return s->stmt_status;
     }
     bind_text(q, 1, name);
     KIN_TRY(step_row(s, q, &row, "reading counters"));
@@ -665,7 +665,7 @@ static kin_status add_counter(struct sqlite_store *s, const char *name, int64_t 
     }
     sqlite3_stmt *q = stmt(s, ST_COUNTER_ADD);
     if (!q) {
-        return KIN_STORE;
+        return s->stmt_status;
     }
     bind_text(q, 1, name);
     bind_i64(q, 2, delta);
@@ -706,7 +706,7 @@ static kin_status sqlite_stage_postings(struct store *base,
     struct sqlite_store *s = impl(base);
     sqlite3_stmt *q = stmt(s, ST_STAGE);
     if (!q) {
-        return KIN_STORE;
+        return s->stmt_status;
     }
     if (pic_count + band_count == 0) {
         return KIN_OK;
@@ -724,7 +724,7 @@ static kin_status sqlite_unstage(struct store *base, int64_t sample, int *staged
     sqlite3_stmt *q = stmt(s, ST_UNSTAGE);
     *staged = 0;
     if (!q) {
-        return KIN_STORE;
+        return s->stmt_status;
     }
     bind_i64(q, 1, sample);
     KIN_TRY(run(s, q, "removing staged postings"));
@@ -826,7 +826,7 @@ static kin_status sqlite_remove_postings(struct store *base,
     sqlite3_stmt *q_zero = kind_stmt(s, kind, ST_PIC_FREQ_DELETE);
     int64_t gone_keys = 0, removed_rows = 0;
     if (!q_del || !q_exists || !q_sub || !q_zero) {
-        return KIN_STORE;
+        return s->stmt_status;
     }
     for (size_t i = 0; i < count; i++) {
         if (i > 0 && e[i].band == e[i - 1].band && e[i].value == e[i - 1].value) {
@@ -888,7 +888,7 @@ static kin_status sqlite_freq(struct store *base,
     sqlite3_stmt *q = kind_stmt(s, kind, ST_PIC_FREQ_GET);
     int found = 0;
     if (!q) {
-        return KIN_STORE;
+        return s->stmt_status;
     }
     KIN_TRY(read_freq(s, q, key, out, &found));
     return found ? KIN_OK : KIN_NOTFOUND;
@@ -941,7 +941,7 @@ static kin_status sqlite_lookup(struct store *base,
     sqlite3_stmt *q_freq = kind_stmt(s, kind, ST_PIC_FREQ_GET);
     sqlite3_stmt *q_post = kind_stmt(s, kind, ST_PIC_POSTINGS);
     if (!q_freq || !q_post) {
-        return KIN_STORE;
+        return s->stmt_status;
     }
     /*
      * One read transaction for the whole batch: one snapshot, and no shared-memory locking per
@@ -1012,7 +1012,7 @@ sqlite_list_samples(struct store *base, const char *family, kin_index_sample_fn 
     sqlite3_stmt *q = stmt(s, ST_LIST_SAMPLES);
     struct kin_index_sample r;
     if (!q) {
-        return KIN_STORE;
+        return s->stmt_status;
     }
     bind_text(q, 1, family);
     for (;;) {
@@ -1053,7 +1053,7 @@ static kin_status sqlite_list_families(struct store *base, kin_index_family_fn f
     sqlite3_stmt *q = stmt(s, ST_LIST_FAMILIES);
     struct kin_index_family r;
     if (!q) {
-        return KIN_STORE;
+        return s->stmt_status;
     }
     for (;;) {
         int row = 0;
@@ -1081,7 +1081,7 @@ static kin_status sqlite_list_actors(struct store *base, kin_index_actor_fn fn, 
     sqlite3_stmt *q = stmt(s, ST_LIST_ACTORS);
     struct kin_index_actor r;
     if (!q) {
-        return KIN_STORE;
+        return s->stmt_status;
     }
     for (;;) {
         int row = 0;
@@ -1108,7 +1108,7 @@ count_row(struct sqlite_store *s, enum stmt_id id, uint64_t *a, uint64_t *b, con
     sqlite3_stmt *q = stmt(s, id);
     int row = 0;
     if (!q) {
-        return KIN_STORE;
+        return s->stmt_status;
     }
     KIN_TRY(step_row(s, q, &row, what));
     if (row) {

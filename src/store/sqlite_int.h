@@ -70,6 +70,7 @@ struct sqlite_store {
     struct store_posting *postings; /* lookup() buffer, reused */
     size_t postings_cap;
     struct sqlite_iocs *iocs; /* sqlite_iocs.c's statements; NULL until first used */
+    kin_status stmt_status;   /* why the last statement could not be prepared (NOMEM, STORE) */
 };
 
 /* Translates an SQLite result code into a kin status and records "what: sqlite message". */

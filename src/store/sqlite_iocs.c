@@ -75,7 +75,7 @@ static sqlite3_stmt *stmt(struct sqlite_store *s, enum ioc_stmt_id id)
     if (!s->iocs) {
         s->iocs = kin__calloc(1, sizeof(*s->iocs));
         if (!s->iocs) {
-            (void)kin__store_seterr(&s->base, KIN_NOMEM, "out of memory");
+            s->stmt_status = kin__store_seterr(&s->base, KIN_NOMEM, "out of memory");
             return NULL;
         }
     }
@@ -83,7 +83,7 @@ static sqlite3_stmt *stmt(struct sqlite_store *s, enum ioc_stmt_id id)
     if (!*slot) {
         int rc = sqlite3_prepare_v3(s->db, ioc_sql[id], -1, SQLITE_PREPARE_PERSISTENT, slot, NULL);
         if (rc != SQLITE_OK) {
-            (void)kin__sqlite_error(s, rc, "preparing a statement");
+            s->stmt_status = kin__sqlite_error(s, rc, "preparing a statement");
             sqlite3_finalize(*slot);
             *slot = NULL;
         }
@@ -136,7 +136,7 @@ static kin_status family_holds(struct sqlite_store *s, int64_t id, int64_t famil
 {
     sqlite3_stmt *q = stmt(s, IST_FAMILY_HOLDS);
     if (!q) {
-        return KIN_STORE;
+        return s->stmt_status;
     }
     (void)sqlite3_bind_int64(q, 1, id);
     (void)sqlite3_bind_int64(q, 2, family);
@@ -153,7 +153,7 @@ kin_status kin__sqlite_put_iocs(
     sqlite3_stmt *q_put = stmt(s, IST_PUT_POSTING);
     sqlite3_stmt *q_add = stmt(s, IST_FREQ_ADD);
     if (!q_up || !q_put || !q_add) {
-        return KIN_STORE;
+        return s->stmt_status;
     }
     for (size_t i = 0; i < count; i++) {
         int64_t id = 0;
@@ -198,7 +198,7 @@ sample_values(struct sqlite_store *s, int64_t sample, struct held_value **v, siz
     *v = NULL;
     *count = 0;
     if (!q) {
-        return KIN_STORE;
+        return s->stmt_status;
     }
     (void)sqlite3_bind_int64(q, 1, sample);
     for (;;) {
@@ -235,7 +235,7 @@ remove_values(struct sqlite_store *s, int64_t sample, const struct held_value *v
     sqlite3_stmt *q_add = stmt(s, IST_FREQ_ADD);
     sqlite3_stmt *q_gone = stmt(s, IST_DELETE_VALUE);
     if (!q_del || !q_add || !q_gone) {
-        return KIN_STORE;
+        return s->stmt_status;
     }
     (void)sqlite3_bind_int64(q_del, 1, sample);
     KIN_TRY(run(s, q_del, NULL, "removing indicators"));
@@ -283,7 +283,7 @@ static kin_status report_holders(struct sqlite_store *s,
 {
     sqlite3_stmt *q = stmt(s, IST_HOLDERS);
     if (!q) {
-        return KIN_STORE;
+        return s->stmt_status;
     }
     (void)sqlite3_bind_int64(q, 1, id);
     (void)sqlite3_bind_int64(q, 2, max_holders > INT64_MAX ? -1 : (int64_t)max_holders);
@@ -325,7 +325,7 @@ static kin_status lookup_all(struct sqlite_store *s,
     sqlite3_stmt *q = stmt(s, IST_FIND_VALUE);
     int stop = 0;
     if (!q) {
-        return KIN_STORE;
+        return s->stmt_status;
     }
     for (size_t i = 0; i < count && !stop; i++) {
         int row = 0;
@@ -378,7 +378,7 @@ kin_status kin__sqlite_count_iocs(struct sqlite_store *s, uint64_t *out)
     int row = 0;
     *out = 0;
     if (!q) {
-        return KIN_STORE;
+        return s->stmt_status;
     }
     KIN_TRY(step(s, q, &row, "counting indicators"));
     if (row) {
@@ -425,7 +425,7 @@ kin_status kin__sqlite_sample_iocs(struct store *base, int64_t sample, struct st
     memset(out, 0, sizeof(*out));
     kin__arena_init(&out->arena, 0);
     if (!q) {
-        return KIN_STORE;
+        return s->stmt_status;
     }
     (void)sqlite3_bind_int64(q, 1, sample);
     for (;;) {

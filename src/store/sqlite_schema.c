@@ -196,6 +196,7 @@ static kin_status open_at(const char *path, uint32_t flags, int max_version, str
         return KIN_NOMEM;
     }
     s->base.ops = &kin__sqlite_ops;
+    s->stmt_status = KIN_STORE;
     s->base.readonly = (flags & KIN_INDEX_READONLY) != 0;
     s->path = kin__strdup(path);
     if (!s->path) {

@@ -879,6 +879,94 @@ static void test_postings_cap(void)
     free(v);
 }
 
+/* Allocation failure injection: the Nth allocation of the library fails (curl torture mode). */
+static long alloc_countdown = -1;
+
+static void *fail_malloc(size_t n)
+{
+    if (alloc_countdown == 0) {
+        return NULL;
+    }
+    if (alloc_countdown > 0) {
+        alloc_countdown--;
+    }
+    return malloc(n);
+}
+
+static void *fail_realloc(void *p, size_t n)
+{
+    if (alloc_countdown == 0) {
+        return NULL;
+    }
+    if (alloc_countdown > 0) {
+        alloc_countdown--;
+    }
+    return realloc(p, n);
+}
+
+/* One pass over every index entry point; returns 1 when no allocation failed. */
+static int index_workout(void)
+{
+    struct kin_index *idx = NULL;
+    struct kin_image img;
+    struct kin_function f[20];
+    struct kin_index_stats st;
+    struct list_acc acc;
+    int existed = 0, found = 0, clean = 1;
+    kin_status r = kin_index_open(":memory:", KIN_INDEX_CREATE, &idx);
+    if (r != KIN_OK) {
+        CHECK(r == KIN_NOMEM || r == KIN_STORE);
+        kin_index_close(idx);
+        return 0;
+    }
+    for (unsigned n = 0; n < 3; n++) {
+        make_image(&img, 300 + n);
+        make_random_funcs(f, 20, 300 + n);
+        struct kin_labels l = {n ? "fam" : "lib", "act", "1", "src", KIN_FAMILY_MALWARE};
+        r = kin_index_add(idx, &img, f, 20, &l, &existed);
+        CHECK(r == KIN_OK || r == KIN_NOMEM);
+        clean &= r == KIN_OK;
+    }
+    r = kin_index_flush(idx);
+    clean &= r == KIN_OK;
+    r = kin_index_has_sample(idx, img.hashes.sha256, &found);
+    clean &= r == KIN_OK;
+    memset(&acc, 0, sizeof(acc));
+    r = kin_index_samples(idx, NULL, on_sample, &acc);
+    clean &= r == KIN_OK;
+    r = kin_index_stats(idx, &st);
+    clean &= r == KIN_OK;
+    r = kin_index_remove_sample(idx, img.hashes.sha256);
+    if (!(r == KIN_OK || r == KIN_NOMEM || r == KIN_NOTFOUND)) {
+        fprintf(stderr, "remove_sample: %s: %s\n", kin_status_name(r), kin_index_errmsg(idx));
+    }
+    CHECK(r == KIN_OK || r == KIN_NOMEM || r == KIN_NOTFOUND);
+    clean &= r == KIN_OK;
+    r = kin_index_remove_family(idx, "lib", NULL);
+    CHECK(r == KIN_OK || r == KIN_NOMEM || r == KIN_NOTFOUND);
+    clean &= r == KIN_OK;
+    kin_index_close(idx);
+    return clean;
+}
+
+/* Every allocation of the index entry points fails in turn: no crash, no leak (ASan), no lie. */
+static void test_allocation_failures(void)
+{
+    CHECK_OK(kin_replace_allocator(fail_malloc, fail_realloc, free));
+    int passes = 0;
+    for (long n = 0; n < 2000; n++) {
+        alloc_countdown = n;
+        passes++;
+        if (index_workout()) {
+            break;
+        }
+    }
+    alloc_countdown = -1;
+    CHECK_OK(kin_replace_allocator(NULL, NULL, NULL));
+    CHECK(passes > 5 && passes < 2000);
+    CHECK(index_workout());
+}
+
 static void test_minhash_record(void)
 {
     uint32_t mh[KIN_MINHASH_SIZE], back[KIN_MINHASH_SIZE];
@@ -924,6 +1012,7 @@ int main(void)
     timed("minhash record", test_minhash_record);
     timed("basic", test_basic_memory);
     timed("postings cap", test_postings_cap);
+    timed("allocation failures", test_allocation_failures);
     (void)path_in_tmp("postings.db", postings_path, sizeof(postings_path));
     timed("postings", test_postings_tmp);
     timed("schema files", test_schema_files);
