@@ -399,6 +399,12 @@ struct ledger_rpc;
 kin_status
 kin__rpc_call(struct ledger_rpc *r, const char *method, const char *params, struct span *result);
 void kin__rpc_free(struct ledger_rpc *r);
+/*
+ * Decodes an HTTP answer held in memory as kin__rpc_call() does and walks its result as getblock
+ * verbosity 3; *coins gets the previous outputs found, *bug 1 when a decoded script lies outside
+ * the decoded scripts (fuzz_rpc). Returns what kin__rpc_call() would.
+ */
+kin_status kin__rpc_decode(const uint8_t *p, size_t n, size_t *coins, int *bug);
 /* Heights the ledger covers when it reads from a node. */
 void kin__rpc_range(const struct ledger_rpc *r, uint64_t *from, uint64_t *to);
 

@@ -214,6 +214,8 @@ static kin_status http_body(struct ledger_rpc *r, struct span *body, int *status
     return KIN_OK;
 }
 
+static kin_status parse_answer(struct ledger_rpc *r, const char *method, struct span *result);
+
 kin_status
 kin__rpc_call(struct ledger_rpc *r, const char *method, const char *params, struct span *result)
 {
@@ -248,6 +250,12 @@ kin__rpc_call(struct ledger_rpc *r, const char *method, const char *params, stru
     }
     close(fd);
     KIN_TRY(st);
+    return parse_answer(r, method, result);
+}
+
+/* The "result" of the HTTP answer in r->resp (chunked bodies are decoded in place). */
+static kin_status parse_answer(struct ledger_rpc *r, const char *method, struct span *result)
+{
     struct span b;
     int status = 0;
     KIN_TRY(http_body(r, &b, &status));
@@ -663,4 +671,36 @@ kin_status kin__rpc_scan(struct kin_ledger *l,
         return KIN_IO;
     }
     return s;
+}
+
+kin_status kin__rpc_decode(const uint8_t *p, size_t n, size_t *coins, int *bug)
+{
+    struct ledger_rpc *r = kin__calloc(1, sizeof(*r));
+    struct rpc_coins c;
+    struct span res;
+    memset(&c, 0, sizeof(c));
+    *coins = 0;
+    *bug = 0;
+    if (!r || !(r->resp = kin__malloc(n ? n : 1))) {
+        kin__free(r);
+        return KIN_NOMEM;
+    }
+    memcpy(r->resp, p, n);
+    r->resp_len = r->resp_cap = n;
+    kin_status st = parse_answer(r, "getblock", &res);
+    if (st == KIN_OK) {
+        st = read_coins(res, &c);
+        *coins = c.count;
+        for (size_t i = 0; st == KIN_OK && i < c.count && !*bug; i++) {
+            if (c.v[i].data.p < c.scripts ||
+                c.v[i].data.p + c.v[i].data.n > c.scripts + c.script_len) {
+                *bug = 1; /* a script outside the decoded scripts */
+            }
+        }
+    }
+    kin__free(c.v);
+    kin__free(c.start);
+    kin__free(c.scripts);
+    kin__rpc_free(r);
+    return st;
 }
