@@ -64,6 +64,9 @@ def score(truth_starts, dontcare, ignore_ranges, truth_extent, pred):
         i = bisect.bisect_right(starts, va) - 1
         mid = i >= 0 and truth_extent[i][0] < va < truth_extent[i][1]
         cls['fp_mid' if mid else 'fp_between'] += 1
+        fl = pstarts[va].get('flags')
+        fl = ','.join(str(x) for x in fl) if isinstance(fl, list) else str(fl if fl is not None else '')
+        cls['fpflags:' + (fl or '-')] += 1
     fp, fn = len(fps), len(fns)
     return {'gt': len(truth_starts), 'pred': len(scored_pred), 'tp': tp, 'fp': fp, 'fn': fn,
             'cls': cls, 'fn_list': sorted(fns), 'fp_list': sorted(fps)}
@@ -291,6 +294,9 @@ def report(results, an, args, corpus_note, tsv):
                  '(padding, data, unnamed code).' % (
                      a['fn'], c['fn_inside'], c['fn_uncovered'], c['fn_thunk'], c['fn_project'],
                      c['fn_runtime'], a['fp'], c['fp_mid'], c['fp_between']))
+    fpf = sorted(((k[8:], v) for k, v in c.items() if k.startswith('fpflags:')), key=lambda kv: -kv[1])
+    if fpf:
+        lines.append('False starts by the flags kin gave them: %s.' % ', '.join('%s %d' % kv for kv in fpf[:8]))
     lines.append('')
     worst = sorted(results, key=lambda s: prf(s['tp'], s['fp'], s['fn'])[2])[:12]
     lines.append('Worst runs:')
