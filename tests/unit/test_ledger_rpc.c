@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -378,6 +379,22 @@ int main(void)
         fclose(cf);
     }
     CHECK(strstr(all_text, "\"payment_count\":106") != NULL);
+    /* --live: the first round reports everything, later rounds (no new block) nothing. */
+    snprintf(cmd, sizeof(cmd),
+             "timeout 3 %s ledger watch %s --rpc 127.0.0.1:%u --rpc-cookie %s --from-height %llu "
+             "--live 1 --json > %s 2>&1",
+             KIN_CLI, wannacry[2], s.port, cookie, (unsigned long long)fi.first_height, outp);
+    int live = system(cmd);
+    CHECK(WIFEXITED(live) && WEXITSTATUS(live) == 124); /* still polling when stopped */
+    cf = fopen(outp, "r");
+    size_t rounds = 0;
+    while (cf && fgets(line, sizeof(line), cf)) {
+        rounds += strstr(line, "\"type\":\"chain\"") != NULL;
+    }
+    if (cf) {
+        fclose(cf);
+    }
+    CHECK_EQ_U64(rounds, 1);
     unlink(outp);
 
     /* Only new blocks: a range past the tip is empty, not an error. */
