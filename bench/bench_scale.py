@@ -21,8 +21,9 @@ Data (fixed once in WORK/plan.json, seed 4):
 So every query has its relatives from the first step on, and the steps grow the rest of the index.
 
 Phase 1 grows the index (WORK/scale.db) step by step and keeps a copy of it after each step
-(WORK/step-<functions>.db); phase 2 times the queries on every copy with one kin binary, so
-all steps are measured alike (and again with --requery after a change to kin). Results go to
+(WORK/step-<functions>.db); phase 2 times the queries on every copy with one kin binary, each
+query on all copies in turn (interleaved, so the load of a shared machine falls on every step
+alike); --requery measures again after a change to kin. Results go to
 WORK/results.json as they come; an interrupted run resumes at the first step not recorded
 (`kin import` skips files already indexed, so that step's build time is then too short).
 Never run by `make check`.
@@ -205,7 +206,7 @@ def make_plan(args):
     base = [u for u in units if u['name'] in base_names]
     background = [u for u in units if u['name'] not in base_names]
     rng.shuffle(background)
-    return {'seed': SEED, 'npm_queries': npm_queries, 'deb_queries': sorted(deb_queries),
+    return {'seed': SEED, 'manifest': os.path.abspath(args.manifest), 'npm_queries': npm_queries, 'deb_queries': sorted(deb_queries),
             'base': base, 'background': background}
 
 
@@ -302,42 +303,56 @@ TIMING_RE = re.compile(rb'timing: analysis ([0-9.]+) ms, index ([0-9.]+) ms, ind
                        rb'ms, cpu analysis ([0-9.]+) ms, cpu index ([0-9.]+) ms')
 
 
-def time_queries(args, plan, analysis, db):
-    """Per query, medians over reps (after one warm-up run): the whole process (wall, CPU), its
-    analysis and index parts (wall, CPU: from --timing, else by subtracting `kin funcs`), the
-    index open time; and the peak RSS over all runs."""
+def time_queries(args, plan, analysis, dbs):
+    """For each query and index copy in dbs, medians over reps (after one warm-up run per copy):
+    the whole process (wall, CPU), its analysis and index parts (wall, CPU: from --timing, else
+    by subtracting `kin funcs`), the index open time; and the peak RSS over all runs. Runs are
+    interleaved (each rep runs the query on every copy in turn), so that the machine's changing
+    load falls on all index sizes alike. Returns {db: [per-query dicts]}."""
     timing = has_timing(args.kin)
-    per = []
+    per = {db: [] for db in dbs}
     for q in plan['npm_queries'] + plan['deb_queries']:
-        cmd = [args.kin, 'attribute', '--db', db, '--json'] + (['--timing'] if timing else [])
-        cmd.append(q)
-        rows, rss, out = [], 0, b''
+        rows = {db: [] for db in dbs}
+        rss = {db: 0 for db in dbs}
+        out = {db: b'' for db in dbs}
+        failed = set()
         for rep in range(args.reps + 1):
-            wall, cpu, maxrss, rc, out, err = run_ru(cmd)
-            if rc not in (0, 1):
-                print('  ! %s: exit %d: %s' % (q, rc, err.decode(errors='replace').strip()[-200:]))
-                break
-            rss = max(rss, maxrss)
-            if rep == 0:
+            for db in dbs:
+                if db in failed:
+                    continue
+                cmd = [args.kin, 'attribute', '--db', db, '--json'] + (
+                    ['--timing'] if timing else []) + [q]
+                wall, cpu, maxrss, rc, o, err = run_ru(cmd)
+                if rc not in (0, 1):
+                    print('  ! %s on %s: exit %d: %s' % (q, db, rc,
+                                                        err.decode(errors='replace')[-200:]))
+                    failed.add(db)
+                    continue
+                rss[db] = max(rss[db], maxrss)
+                out[db] = o
+                if rep == 0:
+                    continue
+                m = TIMING_RE.search(err) if timing else None
+                if m:
+                    t = [float(x) for x in m.groups()]
+                else:
+                    an = analysis[q]
+                    t = [an['ms'], max(0.0, wall * 1e3 - an['ms']), float('nan'), an['cpu_ms'],
+                         max(0.0, cpu * 1e3 - an['cpu_ms'])]
+                rows[db].append([wall * 1e3, cpu * 1e3] + t)
+        line = []
+        for db in dbs:
+            if not rows[db]:
                 continue
-            m = TIMING_RE.search(err) if timing else None
-            if m:
-                t = [float(x) for x in m.groups()]
-            else:
-                an = analysis[q]
-                t = [an['ms'], max(0.0, wall * 1e3 - an['ms']), float('nan'), an['cpu_ms'],
-                     max(0.0, cpu * 1e3 - an['cpu_ms'])]
-            rows.append([wall * 1e3, cpu * 1e3] + t)
-        if not rows:
-            continue
-        col = [statistics.median(c) for c in zip(*rows)]
-        per.append({'file': q, 'ms': col[0], 'cpu_ms': col[1], 'analysis_ms': col[2],
-                    'index_ms': col[3], 'open_ms': col[4], 'analysis_cpu_ms': col[5],
-                    'index_cpu_ms': col[6], 'rss_kib': rss, 'timing': bool(timing),
-                    'verdict': verdict_of(out)})
-        print('  %-60s %8.1f ms  index %7.1f ms (CPU %7.1f)  %6.0f MB  %s' % (
-            os.path.basename(q), col[0], col[3], col[6], rss / 1024, per[-1]['verdict']),
-            flush=True)
+            col = [statistics.median(c) for c in zip(*rows[db])]
+            per[db].append({'file': q, 'ms': col[0], 'cpu_ms': col[1], 'analysis_ms': col[2],
+                            'index_ms': col[3], 'open_ms': col[4], 'analysis_cpu_ms': col[5],
+                            'index_cpu_ms': col[6], 'rss_kib': rss[db], 'timing': bool(timing),
+                            'verdict': verdict_of(out[db])})
+            line.append('%.0f' % col[6])
+        print('  %-45s index CPU ms per step: %s; %s' % (
+            os.path.basename(q)[:45], ' '.join(line),
+            per[dbs[-1]][-1]['verdict'] if per[dbs[-1]] else '-'), flush=True)
     return per
 
 
@@ -368,6 +383,20 @@ def time_analysis(args, plan):
 
 def med(v):
     return statistics.median(v) if v else float('nan')
+
+
+def query_groups(plan):
+    """Go npm queries, other npm queries, Debian queries (Go: language column of the manifest)."""
+    go = set()
+    manifest = plan.get('manifest', '/work/corpus/manifest.tsv')
+    if os.path.exists(manifest):
+        root = os.path.dirname(os.path.abspath(manifest))
+        go = {os.path.join(root, r['path']) for r in read_tsv(manifest)
+              if r.get('language') == 'go'}
+    npm = plan['npm_queries']
+    return [('npm, Go', {q for q in npm if q in go}),
+            ('npm, other languages', {q for q in npm if q not in go}),
+            ('Debian', set(plan['deb_queries']))]
 
 
 def report(results, plan):
@@ -419,6 +448,29 @@ def report(results, plan):
                          fit_exponent(xs, [f[3] for f in fit]),
                          fit_exponent(xs, [f[2] for f in fit]),
                          fit_exponent(xs, [f[1] for f in fit])))
+        lines.append('')
+        lines.append('By group (index part CPU: median at each step, growth exponent of the '
+                     'median; the exponent of each query\'s own index part CPU, median over the '
+                     'group):')
+        lines.append('')
+        for name, members in query_groups(plan):
+            meds, own = [], {}
+            for s in steps:
+                q = [x for x in qres.get(os.path.basename(s['db']), {}).get('per', [])
+                     if x['file'] in members]
+                if q:
+                    meds.append((s['stats']['functions'], med([x['index_cpu_ms'] for x in q])))
+                    for x in q:
+                        own.setdefault(x['file'], []).append((s['stats']['functions'],
+                                                              x['index_cpu_ms']))
+            if len(meds) < 2:
+                continue
+            per_query = [fit_exponent([a for a, _ in v], [b for _, b in v])
+                         for v in own.values() if len(v) >= 2]
+            lines.append('- %s (%d): %s ms; exponent %.3f (per query: median %.3f, max %.3f)' % (
+                name, len(members), ', '.join('%.0f' % m for _, m in meds),
+                fit_exponent([a for a, _ in meds], [b for _, b in meds]), med(per_query),
+                max(per_query)))
     if fit:
         last = next(qres[os.path.basename(s['db'])]['per'] for s in reversed(steps)
                     if os.path.basename(s['db']) in qres)
@@ -513,13 +565,14 @@ def main():
             if not has_timing(args.kin) and (args.requery or not results.get('analysis')):
                 results['analysis'] = time_analysis(args, plan)
                 save()
-            for s in results['steps']:
-                key = os.path.basename(s['db'])
-                if key in results['queries'] and not args.requery:
-                    continue
-                print('queries on %s' % key, flush=True)
-                per = time_queries(args, plan, results.get('analysis'), s['db'])
-                results['queries'][key] = {'kin': args.kin, 'time': time.time(), 'per': per}
+            dbs = [s['db'] for s in results['steps']
+                   if args.requery or os.path.basename(s['db']) not in results['queries']]
+            if dbs:
+                print('queries on %s' % ', '.join(os.path.basename(d) for d in dbs), flush=True)
+                per = time_queries(args, plan, results.get('analysis'), dbs)
+                for db in dbs:
+                    results['queries'][os.path.basename(db)] = {
+                        'kin': args.kin, 'time': time.time(), 'per': per[db]}
                 save()
     print()
     print(report(results, plan))
