@@ -15,6 +15,9 @@
  *
  * usage: bench_attribution --db INDEX [--protocol lovo|lofo|loao|all] [--family F]
  *                          [--param name=value]... [--limit N]
+ *
+ * Queries are the stored functions and indicators of each indexed sample
+ * (kin_attribute_indexed(), as if new).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -182,6 +185,15 @@ static void baselines(const struct corpus *c,
     printf("}");
 }
 
+static size_t strong_indicators(const struct kin_attribution_report *r)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->indicator_count; i++) {
+        n += r->indicators[i].strong && !r->indicators[i].ubiquitous;
+    }
+    return n;
+}
+
 struct run {
     struct kin_index *idx;
     const struct corpus *c;
@@ -236,12 +248,15 @@ static void query(struct run *run,
     json_string(r->actor ? r->actor : "");
     printf(",\"confidence\":%u,\"circumstantial\":%s,\"ms\":%.2f", r->confidence,
            r->circumstantial ? "true" : "false", ms);
+    printf(",\"indicators\":%zu,\"indicators_strong\":%zu", r->indicator_count,
+           strong_indicators(r));
     printf(",\"functions\":%llu,\"evidence_functions\":%llu,\"evidence_size\":%llu,"
            "\"library_size\":%llu,\"shared_size\":%llu,\"common_size\":%llu,"
            "\"repeated_size\":%llu",
            (unsigned long long)r->functions, (unsigned long long)r->evidence_functions,
            (unsigned long long)r->evidence_size, (unsigned long long)r->library_size,
-           (unsigned long long)r->shared_size, (unsigned long long)r->common_size);
+           (unsigned long long)r->shared_size, (unsigned long long)r->common_size,
+           (unsigned long long)r->repeated_size);
     const struct match_stats *w = kin__match_stats(a);
     printf(",\"stats\":{\"keys\":%llu,\"keys_capped\":%llu,\"keys_after_filter\":%llu,"
            "\"keys_boilerplate\":%llu,\"postings\":%llu,\"hits\":%llu,"
@@ -370,17 +385,17 @@ static int set_param(struct match_params *p, const char *kv)
     P(min_families)
     P(max_family_share)
     P(min_bands)
+    P(rarity_bands)
     P(common_bands)
     P(top_families)
     P(top_samples)
     P(min_similarity)
-    P(family_unique)
-    P(family_score)
-    P(family_margin)
-    P(actor_unique)
-    P(actor_score)
     P(min_unique_size)
     P(min_unique_funcs)
+    P(claim_family_size)
+    P(claim_family_share)
+    P(claim_family_share_size)
+    P(claim_actor_share)
 #undef P
     return -1;
 }

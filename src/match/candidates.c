@@ -175,7 +175,12 @@ occurrences(struct match_state *m, struct q_ctx *c, struct match_qfunc *qf, stru
     if (c->count > 1) {
         qsort(c->v, c->count, sizeof(*c->v), cmp_raw);
     }
-    /* Merge (sample, func) runs: exact flag and number of bands. */
+    /*
+     * Merge (sample, func) runs: exact flag and number of bands. Rarity counts looser
+     * occurrences (rarity_bands) than evidence does (min_bands): a runtime function of another
+     * version is a weaker neighbour, but a neighbour all the same.
+     */
+    uint32_t keep = p->rarity_bands < p->min_bands ? p->rarity_bands : p->min_bands;
     size_t n = 0;
     for (size_t i = 0; i < c->count;) {
         size_t j = i;
@@ -188,7 +193,7 @@ occurrences(struct match_state *m, struct q_ctx *c, struct match_qfunc *qf, stru
             }
             j++;
         }
-        if (exact || bands >= p->min_bands) {
+        if (exact || bands >= keep) {
             c->v[n].sample = c->v[i].sample;
             c->v[n].func = c->v[i].func;
             c->v[n].exact = exact | (bands << 1);
@@ -216,12 +221,17 @@ occurrences(struct match_state *m, struct q_ctx *c, struct match_qfunc *qf, stru
     for (size_t i = 0; i < n && labelled; i++) {
         labelled_families += k->fam[i] > 0 && (i == 0 || k->fam[i] != k->fam[i - 1]);
     }
-    if (c->pic_over || c->over_bands >= p->common_bands || labelled_families > m->family_cap) {
+    /*
+     * Common: over an index cap. Repeated: many exact copies in the query, or every band value
+     * repeated (generated code); a function with only some band values repeated just has fewer
+     * keys to be found by (they are not looked up).
+     */
+    if (c->pic_over == MATCH_OVER_REPEATED || c->rep_bands == KIN_LSH_BANDS) {
         qf->common = 1;
-        /* Repeated rather than common when the index caps alone would not make it common. */
-        qf->repeated = c->pic_over != MATCH_OVER_INDEX &&
-                       c->over_bands - c->rep_bands < p->common_bands &&
-                       labelled_families <= m->family_cap;
+        qf->repeated = 1;
+    } else if (c->pic_over == MATCH_OVER_INDEX || c->over_bands - c->rep_bands >= p->common_bands ||
+               labelled_families > m->family_cap) {
+        qf->common = 1;
     }
     qf->hit_begin = (uint32_t)m->hit_count;
     if (qf->library || qf->common) {
@@ -229,6 +239,9 @@ occurrences(struct match_state *m, struct q_ctx *c, struct match_qfunc *qf, stru
     }
     for (size_t i = 0; i < n; i++) {
         struct match_hit h;
+        if (!(c->v[i].exact & 1) && (c->v[i].exact >> 1) < p->min_bands) {
+            continue; /* a neighbour for rarity only */
+        }
         h.sample = c->v[i].sample;
         h.func = c->v[i].func;
         h.exact = (uint8_t)(c->v[i].exact & 1);

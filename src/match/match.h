@@ -41,19 +41,19 @@ struct match_params {
     uint32_t min_families;
     double max_family_share;
     uint32_t min_bands;    /* LSH bands shared for a fuzzy occurrence of a function */
+    uint32_t rarity_bands; /* ... for a neighbour that counts in its rarity (<= min_bands) */
     uint32_t common_bands; /* over-cap band keys that make a function common */
     uint32_t top_families; /* families whose best samples go to stage 2 */
     uint32_t top_samples;  /* samples per such family */
     /* Stage 2. */
     double min_similarity; /* MinHash similarity for a fuzzy match */
     /* Verdict. */
-    double family_unique;      /* family-unique share (of informative code) for known-family */
-    double family_score;       /* rarity-weighted family share for known-family */
-    double family_margin;      /* best family score over the second's, for known-family */
-    double actor_unique;       /* actor-unique share for known-actor */
-    double actor_score;        /* rarity-weighted actor share for known-actor */
-    uint64_t min_unique_size;  /* bytes of unique code below which a claim is circumstantial */
-    uint32_t min_unique_funcs; /* unique functions below which a claim is circumstantial */
+    uint64_t min_unique_size;   /* bytes of unique code below which a claim is circumstantial */
+    uint32_t min_unique_funcs;  /* unique functions below which a claim is circumstantial */
+    uint64_t claim_family_size; /* unique bytes that carry a family claim, or ... */
+    double claim_family_share;  /* ... this unique share of informative code with ... */
+    uint64_t claim_family_share_size; /* ... this many unique bytes */
+    double claim_actor_share;         /* unique share of informative code for an actor claim */
 };
 
 void kin__match_params_default(struct match_params *p);

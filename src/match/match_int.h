@@ -180,6 +180,8 @@ int kin__match_is_evidence(const struct match_params *p, const struct kin_functi
 kin_status kin__match_stage1(struct match_state *m);
 /* score.c: stage 2 and the aggregates. */
 kin_status kin__match_stage2(struct match_state *m);
+/* The actor slot of a family (score.c). */
+size_t kin__match_actor_slot(const struct match_state *m, const struct match_family *f);
 /* Rarity weight of a function for a family and for an actor (score.c). */
 double kin__match_family_weight(const struct match_qfunc *f);
 double kin__match_actor_weight(const struct match_qfunc *f);

@@ -83,7 +83,7 @@ static kin_status build_actors(struct match_state *m)
 }
 
 /* The actor slot of a family. */
-static size_t actor_of(const struct match_state *m, const struct match_family *f)
+size_t kin__match_actor_slot(const struct match_state *m, const struct match_family *f)
 {
     for (size_t a = 0; a < m->actor_count; a++) {
         if (f->actor > 0 ? m->actors[a].id == f->actor : m->actors[a].solo == f) {
@@ -240,7 +240,7 @@ kin_status kin__match_stage2(struct match_state *m)
         goto out;
     }
     for (size_t f = 0; f < m->family_count; f++) {
-        act_slot[f] = actor_of(m, &m->families[f]);
+        act_slot[f] = kin__match_actor_slot(m, &m->families[f]);
     }
     for (size_t i = 0; i < m->qf_count && st == KIN_OK; i++) {
         struct match_qfunc *qf = &m->qf[i];

@@ -7,9 +7,9 @@
  * The decision rests on code found in one family only (for a family) or in one actor only (for
  * an actor), as a share of the query's informative code, and on the margin over the runner-up.
  * Confidence is a calibrated function of those shares, capped when the unique code is small
- * (a few functions can be copied or planted), and a claim needs at least Med (30): below, kin
- * abstains and reports the strongest candidate's confidence. The thresholds and the curve were
- * fitted on the dev corpus (docs/ATTRIBUTION-ENGINE.md, "Calibration").
+ * (a few functions can be copied or planted) or the index too small to judge rarity. A claim
+ * needs at least Med (30): below, kin abstains and reports the strongest candidate's confidence.
+ * Shared indicators adjust the verdict afterwards (indicators.c).
  */
 #include <math.h>
 #include <string.h>
@@ -27,17 +27,17 @@ void kin__match_params_default(struct match_params *p)
     p->min_families = 8;
     p->max_family_share = 0.25;
     p->min_bands = 2;
+    p->rarity_bands = 2;
     p->common_bands = 4;
     p->top_families = 12;
     p->top_samples = 3;
     p->min_similarity = 0.5;
-    p->family_unique = 0.10;
-    p->family_score = 0.15;
-    p->family_margin = 2.0;
-    p->actor_unique = 0.10;
-    p->actor_score = 0.10;
     p->min_unique_size = 2048;
     p->min_unique_funcs = 8;
+    p->claim_family_size = 65536;
+    p->claim_family_share = 0.4;
+    p->claim_family_share_size = 32768;
+    p->claim_actor_share = 0.5;
 }
 
 /* The claim threshold: STIX Med. Below it, kin abstains. */
@@ -60,34 +60,66 @@ static uint32_t clamp_conf(double v)
 }
 
 /*
- * Confidence from a unique share u, a rarity-weighted share sc, the margin over the runner-up
- * and the amount of unique code. The share terms saturate: half the informative code unique to
- * a family is as strong as code gets.
+ * The calibrated confidence curves (docs/ATTRIBUTION-ENGINE.md, "Calibration"): a logistic model
+ * of "this candidate is the truth" fitted by bench/calibrate_attribution.py on the three
+ * leave-one-out protocols of the dev corpus, on three monotone features: the candidate's unique
+ * share u, its rarity-weighted share s and its margin over the best other candidate m.
+ *   p = 1 / (1 + exp(-(w0 + wu ln(u + 0.005) + ws ln(s + 0.005) + wm ln(min(m, 20)))))
  */
+struct curve {
+    double w0, wu, ws, wm;
+};
+
+static const struct curve family_curve = {0.287, 0.398, 0.635, 0.458};
+static const struct curve actor_curve = {0.937, 0.755, 0.105, 0.650};
+
+/* Most a confidence from code may reach: code alone is never certain. */
+#define CONF_MAX 95.0
+
+/* Which claim a candidate stands for. */
+enum level { LEVEL_FAMILY, LEVEL_ACTOR };
+
+/*
+ * Enough code found in the candidate alone to carry a claim (docs/ATTRIBUTION-ENGINE.md section
+ * 5): at least min_unique_funcs functions and min_unique_size bytes, and for a family
+ * claim_family_size bytes, or claim_family_share of the informative code with
+ * claim_family_share_size bytes; for an actor claim_actor_share of the informative code. On the
+ * dev corpus, a runtime version that only one other family of the index holds (one Go release's
+ * runtime, one MSVC CRT build) looked unique to it and reached 20-100 KB: below these gates kin
+ * abstains.
+ */
+static int
+enough_code(const struct match_params *p, const struct match_agg *a, double u, enum level level)
+{
+    if (a->unique_functions < p->min_unique_funcs || a->unique_size < p->min_unique_size) {
+        return 0;
+    }
+    if (level == LEVEL_ACTOR) {
+        return u >= p->claim_actor_share;
+    }
+    return a->unique_size >= p->claim_family_size ||
+           (u >= p->claim_family_share && a->unique_size >= p->claim_family_share_size);
+}
+
 static uint32_t confidence_of(const struct match_params *p,
+                              const struct curve *w,
                               const struct match_agg *a,
                               double u,
                               double sc,
                               double margin,
-                              double unique_min,
-                              double score_min)
+                              enum level level)
 {
     if (a->unique_functions == 0 || u <= 0) {
         return 0;
     }
-    double su = u / unique_min, ss = sc / score_min;
-    double strength = su < ss ? su : ss;
-    double m = margin / 2.0;
-    if (m < strength) {
-        strength = m;
+    double m = margin > 20 ? 20 : margin;
+    double z = w->w0 + w->wu * log(u + 0.005) + w->ws * log(sc + 0.005) + w->wm * log(m);
+    double conf = 100.0 / (1.0 + exp(-z));
+    if (!enough_code(p, a, u, level)) {
+        /* Copied, planted, generic or runtime code can be this little: never a claim. */
+        return clamp_conf(conf > LITTLE_CODE_MAX ? LITTLE_CODE_MAX : conf);
     }
-    /* strength 1 (the thresholds just met) maps to 50; the curve saturates towards 95. */
-    double conf = 95.0 * (1.0 - exp(-strength * 0.73));
-    if (a->unique_size < p->min_unique_size || a->unique_functions < p->min_unique_funcs) {
-        /* A few functions can be copied, planted or generic: never enough for a claim. */
-        conf = conf > LITTLE_CODE_MAX ? LITTLE_CODE_MAX : conf;
-    }
-    return clamp_conf(conf);
+    return clamp_conf(conf > CONF_MAX ? CONF_MAX : conf);
 }
 
 static double share(double x, double d)
@@ -156,9 +188,8 @@ void kin__match_confidences(struct match_state *m,
         const struct match_agg *a = &m->fam_agg[f];
         double other = f == *best_fam ? top2 : top1;
         double margin = other > 0 ? a->score / other : 1e9;
-        fam_conf[f] =
-            confidence_of(p, a, share(a->unique, m->denom_family), share(a->score, m->denom_family),
-                          margin, p->family_unique, p->family_score);
+        fam_conf[f] = confidence_of(p, &family_curve, a, share(a->unique, m->denom_family),
+                                    share(a->score, m->denom_family), margin, LEVEL_FAMILY);
     }
     top1 = top2 = 0;
     *best_act = SIZE_MAX;
@@ -179,10 +210,10 @@ void kin__match_confidences(struct match_state *m,
         const struct match_agg *a = &m->act_agg[i];
         double other = i == *best_act ? top2 : top1;
         double margin = other > 0 ? a->score / other : 1e9;
-        act_conf[i] = m->actors[i].solo ? 0
-                                        : confidence_of(p, a, share(a->unique, m->denom_actor),
-                                                        share(a->score, m->denom_actor), margin,
-                                                        p->actor_unique, p->actor_score);
+        act_conf[i] = m->actors[i].solo
+                          ? 0
+                          : confidence_of(p, &actor_curve, a, share(a->unique, m->denom_actor),
+                                          share(a->score, m->denom_actor), margin, LEVEL_ACTOR);
     }
     if (m->small_index) {
         for (size_t f = 0; f < m->family_count; f++) {
@@ -219,15 +250,18 @@ void kin__match_verdict(struct match_state *m,
     } else {
         r->confidence = fc > ac ? fc : ac;
     }
-    /* Circumstantial: a claim (or the best candidate) resting on little unique code. */
-    const struct match_agg *a = NULL;
+    /*
+     * Circumstantial: the candidate reported (claimed, or the strongest one kin abstained on)
+     * rests on too little code found in it alone: weak evidence, or one kind of it.
+     */
     if (r->verdict == KIN_VERDICT_KNOWN_FAMILY ||
         (r->verdict == KIN_VERDICT_UNATTRIBUTED && best_fam != SIZE_MAX && fc >= ac)) {
-        a = &m->fam_agg[best_fam];
+        const struct match_agg *a = &m->fam_agg[best_fam];
+        r->circumstantial = r->confidence > 0 &&
+                            !enough_code(p, a, share(a->unique, m->denom_family), LEVEL_FAMILY);
     } else if (best_act != SIZE_MAX) {
-        a = &m->act_agg[best_act];
+        const struct match_agg *a = &m->act_agg[best_act];
+        r->circumstantial =
+            r->confidence > 0 && !enough_code(p, a, share(a->unique, m->denom_actor), LEVEL_ACTOR);
     }
-    r->circumstantial =
-        a && r->confidence > 0 &&
-        (a->unique_size < p->min_unique_size || a->unique_functions < p->min_unique_funcs);
 }

@@ -263,7 +263,8 @@ static int same_report(const struct kin_attribution_report *x,
     int same = x->verdict == y->verdict && x->confidence == y->confidence &&
                x->family_count == y->family_count && x->actor_count == y->actor_count &&
                x->evidence_total == y->evidence_total && x->shared_size == y->shared_size &&
-               x->common_size == y->common_size && x->library_size == y->library_size;
+               x->common_size == y->common_size && x->library_size == y->library_size &&
+               x->indicator_count == y->indicator_count;
     for (size_t i = 0; same && i < x->family_count; i++) {
         same = !strcmp(x->families[i].name, y->families[i].name) &&
                x->families[i].score == y->families[i].score &&
@@ -384,7 +385,7 @@ static void test_reference_set(void)
         const struct kin_attribution_report *r = kin_attribution_report(a);
         CHECK_EQ_U64(r->verdict, KIN_VERDICT_KNOWN_FAMILY);
         CHECK_EQ_STR(r->family, "alpha");
-        CHECK(r->library_size * 2 > r->evidence_size); /* the runtime is most of the file */
+        CHECK(r->library_size * 5 > r->evidence_size); /* the runtime is recognised */
     }
     kin_attribution_free(a);
     a = attribute(idx, FIX("gamma"), NULL);
