@@ -277,7 +277,7 @@ static kin_status parse_answer(struct ledger_rpc *r, const char *method, struct 
             jr.bad = 1;
             break;
         }
-        struct span v;
+        struct span v = {NULL, 0};
         (void)kin__span_sub(b, at, jr.pos - at, &v);
         if (kin__json_key_is(key, "result")) {
             res = v;

@@ -212,7 +212,7 @@ kin_status kin__elf_segments(struct elf_ctx *e)
     c->img->elf.segment_count = e->seg_count;
     struct seg_checks checks = {0, 0, 0};
     for (size_t i = 0; i < e->seg_count; i++) {
-        struct span r;
+        struct span r = {NULL, 0};
         /* i * phentsize < table.n: count was clipped to what fits. */
         (void)kin__span_sub(table, (uint64_t)i * e->phentsize, need, &r);
         decode_phdr(e, r, &e->segs[i], &e->seg_aligns[i]);

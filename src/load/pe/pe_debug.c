@@ -81,7 +81,7 @@ kin_status kin__pe_debug(struct pe_ctx *p)
         n = KIN_MAX_DEBUG_ENTRIES;
     }
     for (uint64_t i = 0; i < n; i++) {
-        uint32_t type, size, addr, ptr;
+        uint32_t type = 0, size = 0, addr = 0, ptr = 0;
         (void)kin__span_le32(s, i * DBG_ENTRY_SIZE + 12, &type);
         (void)kin__span_le32(s, i * DBG_ENTRY_SIZE + 16, &size);
         (void)kin__span_le32(s, i * DBG_ENTRY_SIZE + 20, &addr);

@@ -69,7 +69,7 @@ kin_status kin__pe_exports(struct pe_ctx *p)
                    "export directory at RVA 0x%llx is not in the file", (unsigned long long)rva);
         return KIN_OK;
     }
-    uint32_t base, nfuncs, nnames, funcs_rva, names_rva, ords_rva;
+    uint32_t base = 0, nfuncs = 0, nnames = 0, funcs_rva = 0, names_rva = 0, ords_rva = 0;
     (void)kin__span_le32(d, 16, &base);
     (void)kin__span_le32(d, 20, &nfuncs);
     (void)kin__span_le32(d, 24, &nnames);
@@ -104,8 +104,8 @@ kin_status kin__pe_exports(struct pe_ctx *p)
 
     int stop = 0, bad_ord = 0, bad_name = 0;
     for (uint64_t i = 0; i < nn && !stop; i++) {
-        uint16_t idx;
-        uint32_t name_rva, func_rva;
+        uint16_t idx = 0;
+        uint32_t name_rva = 0, func_rva = 0;
         (void)kin__span_le16(ords, i * 2, &idx);
         (void)kin__span_le32(names, i * 4, &name_rva);
         if (idx >= nf) {
@@ -134,7 +134,7 @@ kin_status kin__pe_exports(struct pe_ctx *p)
         KIN_TRY(add_export(p, name, base + idx, func_rva, &stop));
     }
     for (uint64_t idx = 0; idx < nf && !stop; idx++) {
-        uint32_t func_rva;
+        uint32_t func_rva = 0;
         (void)kin__span_le32(funcs, idx * 4, &func_rva);
         if (named[idx] || func_rva == 0) {
             continue;

@@ -229,7 +229,7 @@ kin_status kin__pe_imports(struct pe_ctx *p)
         if (!read_descriptor(&w, rva, IMP_DESC_SIZE, &d)) {
             break;
         }
-        uint32_t lookup, name, iat;
+        uint32_t lookup = 0, name = 0, iat = 0;
         (void)kin__span_le32(d, 0, &lookup);
         (void)kin__span_le32(d, 12, &name);
         (void)kin__span_le32(d, 16, &iat);
@@ -267,7 +267,7 @@ kin_status kin__pe_delay_imports(struct pe_ctx *p)
         if (!read_descriptor(&w, rva, DELAY_DESC_SIZE, &d)) {
             break;
         }
-        uint32_t attrs, name32, iat32, int32;
+        uint32_t attrs = 0, name32 = 0, iat32 = 0, int32 = 0;
         (void)kin__span_le32(d, 0, &attrs);
         (void)kin__span_le32(d, 4, &name32);
         (void)kin__span_le32(d, 12, &iat32);

@@ -47,7 +47,7 @@ kin_status kin__pe_pdata(struct pe_ctx *p)
     }
     size_t k = 0, bad = 0;
     for (size_t i = 0; i < n; i++) {
-        uint32_t begin, end, unwind;
+        uint32_t begin = 0, end = 0, unwind = 0;
         (void)kin__span_le32(s, i * RF_SIZE, &begin);
         (void)kin__span_le32(s, i * RF_SIZE + 4, &end);
         (void)kin__span_le32(s, i * RF_SIZE + 8, &unwind);

@@ -16,7 +16,7 @@ static size_t walk(struct pe_ctx *p, struct span s, struct kin_reloc *out, size_
     size_t n = 0;
     uint64_t pos = 0;
     while (pos + 8 <= s.n && n < cap) {
-        uint32_t page, bsize;
+        uint32_t page = 0, bsize = 0;
         (void)kin__span_le32(s, pos, &page);
         (void)kin__span_le32(s, pos + 4, &bsize);
         uint64_t block_off = kin__pe_off(p, p->dirs[PE_DIR_BASERELOC].rva + pos);
@@ -37,7 +37,7 @@ static size_t walk(struct pe_ctx *p, struct span s, struct kin_reloc *out, size_
             end = s.n;
         }
         for (uint64_t e = pos + 8; e + 2 <= end && n < cap; e += 2) {
-            uint16_t v;
+            uint16_t v = 0;
             (void)kin__span_le16(s, e, &v);
             uint32_t type = v >> 12;
             if (type == REL_ABSOLUTE) {

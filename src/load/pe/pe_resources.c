@@ -50,7 +50,7 @@ static const char *type_name(struct res_walk *w, uint32_t off, int *nomem)
     char buf[RES_NAME_MAX + 1];
     size_t n = 0;
     for (uint64_t i = 0; i + 2 <= s.n; i += 2) {
-        uint16_t u;
+        uint16_t u = 0;
         (void)kin__span_le16(s, i, &u);
         buf[n++] = (char)(u >= 0x20 && u < 0x7f ? u : '?');
     }
@@ -82,7 +82,7 @@ add_leaf(struct res_walk *w, uint32_t data_off, uint32_t type_id, const char *tn
     if (!kin__arena_vec_reserve(p->c->a, (void **)&w->v, w->count, &w->cap, sizeof(*w->v))) {
         return kin__pe_nomem(p);
     }
-    uint32_t rva, size;
+    uint32_t rva = 0, size = 0;
     (void)kin__span_le32(d, 0, &rva);
     (void)kin__span_le32(d, 4, &size);
     struct kin_resource *r = &w->v[w->count++];
@@ -132,7 +132,7 @@ walk_dir(struct res_walk *w, uint32_t off, uint32_t depth, uint32_t type_id, con
                    "resource directory at +0x%x is not in the file", off);
         return KIN_OK;
     }
-    uint16_t named, ids;
+    uint16_t named = 0, ids = 0;
     (void)kin__span_le16(hdr, 12, &named);
     (void)kin__span_le16(hdr, 14, &ids);
     uint64_t want = (uint64_t)named + ids;
@@ -152,7 +152,7 @@ walk_dir(struct res_walk *w, uint32_t off, uint32_t depth, uint32_t type_id, con
             w->stop = 1;
             break;
         }
-        uint32_t name, data;
+        uint32_t name = 0, data = 0;
         (void)kin__span_le32(ents, i * RES_ENTRY_SIZE, &name);
         (void)kin__span_le32(ents, i * RES_ENTRY_SIZE + 4, &data);
         uint32_t id = (name & RES_HIGH) ? 0 : name;

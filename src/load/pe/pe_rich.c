@@ -117,7 +117,7 @@ kin_status kin__pe_rich(struct pe_ctx *p)
         return kin__pe_nomem(p);
     }
     for (uint64_t i = 0; i < npairs; i++) {
-        uint32_t a, b;
+        uint32_t a = 0, b = 0;
         uint64_t off = RICH_START + 16 + i * 8;
         (void)kin__span_le32(p->f, off, &a);
         (void)kin__span_le32(p->f, off + 4, &b);
