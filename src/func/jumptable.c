@@ -29,6 +29,14 @@ struct regval {
     uint8_t width;  /* entry bytes */
     uint8_t sign;   /* entries are sign-extended */
     uint8_t weak;   /* derives from a constant set before this run (see weak_constants) */
+    uint8_t guess;  /* the table base is the assumed GOT (see got_address): needs the sum */
+};
+
+/* Constants spilled to [esp+disp] (i386), for reloads. */
+struct slots {
+    int64_t disp[8];
+    uint64_t val[8];
+    unsigned count;
 };
 
 static int is(const char *a, const char *b)
@@ -100,40 +108,126 @@ static void pic_base(struct func_ctx *c,
 }
 
 /*
- * Table bases are often loaded once, before a loop (lea rbp, [rip+T] at the function entry), far
- * from the jump. Registers loaded by lea [rip+X] / lea [X] earlier in the walk seed the register
- * file as "weak" constants (the walk order is not a dominance order); a table that uses one must
- * have a bounds check.
+ * The i386 ELF GOT address (_GLOBAL_OFFSET_TABLE_: the start of .got.plt, else .got), or 0.
+ * gcc keeps it in a register it may spill and reload, so the walk cannot always follow it; a
+ * table load based on an unknown register that is also added to the entry (the shape of a
+ * GOT-relative table) then assumes the register holds this address.
  */
-static void
-weak_constants(struct func_ctx *c, const uint32_t *trail, uint32_t end, struct regval regs[16])
+static uint64_t got_address(const struct func_ctx *c)
+{
+    const struct kin_image *img = c->img;
+    uint64_t got = 0;
+    if (c->bits != 32 || img->format != KIN_FORMAT_ELF) {
+        return 0;
+    }
+    for (size_t i = 0; i < img->section_count; i++) {
+        const char *n = img->sections[i].name;
+        if (n && !strcmp(n, ".got.plt")) {
+            return img->sections[i].va;
+        }
+        if (n && !strcmp(n, ".got")) {
+            got = img->sections[i].va;
+        }
+    }
+    return got;
+}
+
+/* 1 when the bytes are mov [esp+d], r32 or mov r32, [esp+d] (i386 stack spill or reload). */
+static int esp_slot_mov(struct func_ctx *c, uint32_t co)
+{
+    uint32_t avail;
+    const uint8_t *p = kin__func_bytes(c, co, &avail);
+    return avail >= 4 && (p[0] == 0x89 || p[0] == 0x8b) && (p[1] & 7u) == 4 &&
+           ((p[1] >> 6) == 1 || (p[1] >> 6) == 2) && p[2] == 0x24;
+}
+
+/* Replays mov [esp+d], r (remembers a constant) or mov r, [esp+d] (reloads it, weak). */
+static void slot_mov(struct func_ctx *c, uint32_t co, struct regval regs[16], struct slots *sl)
 {
     struct dis_insn d;
     struct dis_ops ops;
-    unsigned found = 0;
+    if (decode_at(c, co, &d, &ops) != KIN_OK || ops.count != 2) {
+        return;
+    }
+    unsigned i = 0;
+    while (i < sl->count && sl->disp[i] != d.disp) {
+        i++;
+    }
+    if (ops.kind[0] == 2 && ops.kind[1] == 1 && ops.reg[1] < 16) {
+        if (regs[ops.reg[1]].kind == RV_CONST) {
+            if (i == sl->count && sl->count < 8) {
+                sl->count++;
+            }
+            if (i < sl->count) {
+                sl->disp[i] = d.disp;
+                sl->val[i] = regs[ops.reg[1]].v;
+            }
+        } else if (i < sl->count) {
+            sl->count--;
+            sl->disp[i] = sl->disp[sl->count];
+            sl->val[i] = sl->val[sl->count];
+        }
+    } else if (ops.kind[0] == 1 && ops.reg[0] < 16) {
+        memset(&regs[ops.reg[0]], 0, sizeof(regs[0]));
+        if (i < sl->count) {
+            regs[ops.reg[0]].kind = RV_CONST;
+            regs[ops.reg[0]].v = sl->val[i];
+            regs[ops.reg[0]].weak = 1;
+        }
+    }
+}
+
+/*
+ * Table bases are often loaded once, before a loop (lea rbp, [rip+T] at the function entry), far
+ * from the jump. The walk so far (at most KIN_MAX_JT_BACKSCAN instructions before the window) is
+ * replayed forwards for constants: lea r,[rip+X] / lea r,[X], the i386 GOT (pic_base), lea r,[c+d]
+ * on such a constant, and in 32-bit code constants spilled to and reloaded from [esp+d] (gcc keeps
+ * the GOT or a table address there when registers run short). They seed the register file as
+ * "weak" constants: the walk order is not a dominance order, so a later definition replaces an
+ * earlier one but other writes do not clear it, and a table that uses one must have a bounds check.
+ */
+static void weak_constants(struct func_ctx *c,
+                           const uint32_t *trail,
+                           uint32_t end,
+                           struct regval regs[16],
+                           struct slots *sl)
+{
+    struct dis_insn d;
+    struct dis_ops ops;
     uint16_t seen = 0;
-    for (uint32_t k = end, steps = 0; k > 0 && steps < KIN_MAX_JT_BACKSCAN && found < 16;
-         k--, steps++) {
-        const struct func_insn *r = &c->ins[trail[k - 1]];
-        if (c->bits == 32 && k >= 2 && fi_class(r) == DIS_CLS_ARITH) {
-            pic_base(c, &c->ins[trail[k - 2]], r, regs, &seen, &found);
+    unsigned found = 0;
+    uint32_t k = end > KIN_MAX_JT_BACKSCAN ? end - KIN_MAX_JT_BACKSCAN : 0;
+    for (; k < end; k++) {
+        const struct func_insn *r = &c->ins[trail[k]];
+        unsigned cls = fi_class(r);
+        if (c->bits == 32 && k >= 1 && cls == DIS_CLS_ARITH) {
+            seen = 0; /* pic_base refuses a register already seen */
+            pic_base(c, &c->ins[trail[k - 1]], r, regs, &seen, &found);
             continue;
         }
-        if (fi_class(r) != DIS_CLS_LEA || fi_valkind(r) != FI_VAL_ADDR) {
+        if (c->bits == 32 && cls == DIS_CLS_MOV && esp_slot_mov(c, r->co)) {
+            slot_mov(c, r->co, regs, sl);
+            continue;
+        }
+        if (cls != DIS_CLS_LEA) {
             continue;
         }
         if (decode_at(c, r->co, &d, &ops) != KIN_OK || ops.count < 1 || ops.kind[0] != 1 ||
-            ops.reg[0] >= 16 || (d.mem != DIS_MEM_RIP && d.mem != DIS_MEM_ABS)) {
+            ops.reg[0] >= 16) {
             continue;
         }
-        if (seen & (1u << ops.reg[0])) {
-            continue; /* a later definition was already taken */
+        uint64_t v;
+        if (d.mem == DIS_MEM_RIP || d.mem == DIS_MEM_ABS) {
+            v = d.addr;
+        } else if (c->bits == 32 && d.mem == DIS_MEM_BASE && d.mem_index == DIS_REG_NONE &&
+                   d.mem_base < 16 && regs[d.mem_base].kind == RV_CONST) {
+            v = (regs[d.mem_base].v + (uint64_t)d.disp) & 0xffffffffu; /* lea r, [got - off] */
+        } else {
+            continue;
         }
-        seen = (uint16_t)(seen | (1u << ops.reg[0]));
         regs[ops.reg[0]].kind = RV_CONST;
-        regs[ops.reg[0]].v = d.addr;
+        regs[ops.reg[0]].v = v;
         regs[ops.reg[0]].weak = 1;
-        found++;
     }
 }
 
@@ -149,21 +243,42 @@ kin_status kin__func_jumptable(struct func_ctx *c,
     struct regval regs[16];
     struct dis_insn d;
     struct dis_ops ops;
-    uint32_t bound = 0;
+    uint32_t bound = 0, mask = 0;
     int64_t last_cmp = -1;
     if (run_count == 0) {
         return KIN_NOTFOUND;
     }
     memset(regs, 0, sizeof(regs));
+    uint64_t got = got_address(c);
     uint32_t first = run_count > KIN_MAX_JT_WINDOW ? run_count - KIN_MAX_JT_WINDOW : 0;
-    weak_constants(c, trail, run_begin + first, regs);
+    struct slots sl;
+    memset(&sl, 0, sizeof(sl));
+    weak_constants(c, trail, run_begin + first, regs, &sl);
     for (uint32_t i = first; i + 1 < run_count; i++) {
         uint32_t co = c->ins[run[i]].co;
         if (decode_at(c, co, &d, &ops) != KIN_OK) {
             memset(regs, 0, sizeof(regs));
             continue;
         }
+        if (c->bits == 32 && i > 0 && fi_class(&c->ins[run[i]]) == DIS_CLS_ARITH) {
+            /* call __x86.get_pc_thunk.REG; add REG, imm32 in this run: a definite GOT base. */
+            unsigned found = 0;
+            uint16_t seen = 0;
+            pic_base(c, &c->ins[run[i - 1]], &c->ins[run[i]], regs, &seen, &found);
+            if (found) {
+                regs[ops.reg[0]].weak = 0;
+                continue;
+            }
+        }
+        if (c->bits == 32 && fi_class(&c->ins[run[i]]) == DIS_CLS_MOV && esp_slot_mov(c, co)) {
+            slot_mov(c, co, regs, &sl);
+            continue;
+        }
         const char *m = kin__dis_mnemonic_name(d.mnemonic);
+        if (is(m, "and") && ops.count == 2 && ops.kind[1] == 3 && d.imm > 0 &&
+            d.imm < KIN_MAX_JUMPTABLE && (d.imm & (d.imm + 1)) == 0) {
+            mask = (uint32_t)d.imm + 1; /* and idx, 2^k - 1: at most 2^k entries */
+        }
         uint8_t r0 = ops.count > 0 && ops.kind[0] == 1 ? ops.reg[0] : DIS_REG_NONE;
         uint8_t r1 = ops.count > 1 && ops.kind[1] == 1 ? ops.reg[1] : DIS_REG_NONE;
         if ((is(m, "cmp") || is(m, "sub")) && ops.count == 2 && ops.kind[1] == 3) {
@@ -228,6 +343,16 @@ kin_status kin__func_jumptable(struct func_ctx *c,
                 nv.kind = RV_LOAD;
                 nv.table = regs[d.mem_base].v + (uint64_t)d.disp;
                 nv.weak = regs[d.mem_base].weak;
+            } else if (d.mem == DIS_MEM_BASE && d.mem_base < 16 && d.mem_base != r0 && got &&
+                       regs[d.mem_base].kind == RV_UNK && d.mem_scale == 4) {
+                /* i386 PIC with the GOT reloaded from a spill: assume the base is the GOT. */
+                regs[d.mem_base].kind = RV_CONST;
+                regs[d.mem_base].v = got;
+                regs[d.mem_base].weak = 1;
+                nv.kind = RV_LOAD;
+                nv.table = got + (uint64_t)d.disp;
+                nv.weak = 1;
+                nv.guess = 1;
             }
             nv.width = (uint8_t)(ops.width[1] / 8);
             nv.sign = (uint8_t)is(m, "movsxd");
@@ -237,9 +362,16 @@ kin_status kin__func_jumptable(struct func_ctx *c,
         } else if (is(m, "mov") && r1 != DIS_REG_NONE) {
             nv = regs[r1];
         } else if (is(m, "add") && ops.count == 2 && ops.kind[1] == 2 && r0 < 16 &&
-                   regs[r0].kind == RV_CONST && d.mem == DIS_MEM_BASE && d.mem_base < 16 &&
-                   regs[d.mem_base].kind == RV_CONST && d.mem_scale == 4 &&
-                   d.mem_index != DIS_REG_NONE) {
+                   d.mem == DIS_MEM_BASE && d.mem_base < 16 && d.mem_scale == 4 &&
+                   d.mem_index != DIS_REG_NONE &&
+                   ((regs[r0].kind == RV_CONST && regs[d.mem_base].kind == RV_CONST) ||
+                    (got && r0 == d.mem_base && regs[r0].kind == RV_UNK))) {
+            if (regs[r0].kind == RV_UNK) {
+                /* add r, [r + idx*4 - off] with r unknown: r is the GOT (see got_address). */
+                regs[r0].kind = RV_CONST;
+                regs[r0].v = got;
+                regs[r0].weak = 1;
+            }
             /* i386 PIC: mov ecx, ebx; add ecx, [ebx + idx*4 - off]; jmp ecx */
             nv.kind = RV_SUM;
             nv.v = regs[r0].v;
@@ -253,6 +385,9 @@ kin_status kin__func_jumptable(struct func_ctx *c,
                 nv = *a;
                 nv.kind = RV_SUM;
                 nv.v = b->v;
+                if (a->guess && b->v == got) {
+                    nv.guess = 0; /* base and addend agree: a GOT-relative table */
+                }
                 nv.weak = (uint8_t)(a->weak | b->weak);
             } else if (a->kind == RV_CONST && b->kind == RV_LOAD) {
                 nv = *b;
@@ -290,17 +425,21 @@ kin_status kin__func_jumptable(struct func_ctx *c,
             t.kind = RV_UNK;
         }
     }
-    if (t.kind != RV_LOAD && t.kind != RV_SUM) {
+    if ((t.kind != RV_LOAD && t.kind != RV_SUM) || t.guess) {
         return KIN_NOTFOUND;
     }
     if (c->bits == 32) {
         t.table &= 0xffffffffu;
     }
     uint32_t table_co = kin__func_co(c, t.table);
-    if ((table_co != FUNC_NONE || t.weak) && bound == 0) {
+    if ((table_co != FUNC_NONE || t.weak) && bound == 0 && (mask == 0 || table_co != FUNC_NONE)) {
         return KIN_NOTFOUND; /* unbounded table inside code or from a guessed base */
     }
-    uint32_t limit = bound ? bound : KIN_MAX_JUMPTABLE;
+    /*
+     * A mask (and idx, 127) bounds the index but not the table, which may be shorter: its
+     * entries are read like those of an unbounded table, up to the mask.
+     */
+    uint32_t limit = bound ? bound : mask ? mask : KIN_MAX_JUMPTABLE;
     if (limit > KIN_MAX_JUMPTABLE) {
         limit = KIN_MAX_JUMPTABLE;
     }
