@@ -234,6 +234,82 @@ static void test_tail_call(void)
     kin_sample_free(s);
 }
 
+/*
+ * Hand-assembled i386 position-independent switch (gcc -m32 -fPIE -O2 shape): the GOT address
+ * from __x86.get_pc_thunk.ax + add is spilled to [esp+0x10] in one run and reloaded in the run
+ * that ends in the indirect jump; the table holds GOT-relative entries. Its cases must become
+ * blocks of f, not functions of their own (the gap scan would take 0x1060 otherwise).
+ *   0x00 entry: call f (0x20); ret
+ *   0x10 thunk: mov eax, [esp]; ret
+ *   0x20 f:     call thunk; add eax, 0xdb (GOT = 0x1100); push ebx; sub esp, 0x18;
+ *               mov [esp+0x10], eax; mov ecx, [esp+0x20]; jmp 0x40
+ *   0x40        cmp ecx, 3; ja 0x70; mov edx, [esp+0x10]; mov eax, [edx+ecx*4-0x80];
+ *               add eax, edx; jmp eax
+ *   0x58, 0x60, 0x68: mov eax, N; jmp 0x75     0x70: mov eax, 3
+ *   0x75        add esp, 0x18; pop ebx; ret
+ *   0x80 table: 0x1058, 0x1060, 0x1068, 0x1070 minus the GOT
+ */
+static void test_pic_jumptable(void)
+{
+    uint8_t code[0x90];
+    memset(code, 0xcc, sizeof(code));
+    static const uint8_t entry[] = {0xe8, 0x1b, 0, 0, 0, 0xc3};
+    static const uint8_t thunk[] = {0x8b, 0x04, 0x24, 0xc3};
+    static const uint8_t f[] = {
+        0xe8, 0xeb, 0xff, 0xff, 0xff, /* 0x20 call 0x10 */
+        0x05, 0xdb, 0x00, 0x00, 0x00, /* 0x25 add eax, 0xdb */
+        0x53,                         /* 0x2a push ebx */
+        0x83, 0xec, 0x18,             /* 0x2b sub esp, 0x18 */
+        0x89, 0x44, 0x24, 0x10,       /* 0x2e mov [esp+0x10], eax */
+        0x8b, 0x4c, 0x24, 0x20,       /* 0x32 mov ecx, [esp+0x20] */
+        0xeb, 0x08,                   /* 0x36 jmp 0x40 */
+    };
+    static const uint8_t g[] = {
+        0x83, 0xf9, 0x03,                         /* 0x40 cmp ecx, 3 */
+        0x77, 0x2b,                               /* 0x43 ja 0x70 */
+        0x8b, 0x54, 0x24, 0x10,                   /* 0x45 mov edx, [esp+0x10] */
+        0x8b, 0x84, 0x8a, 0x80, 0xff, 0xff, 0xff, /* 0x49 mov eax, [edx+ecx*4-0x80] */
+        0x01, 0xd0,                               /* 0x50 add eax, edx */
+        0xff, 0xe0,                               /* 0x52 jmp eax */
+    };
+    static const uint8_t tail[] = {0x83, 0xc4, 0x18, 0x5b, 0xc3};
+    static const int32_t table[] = {0x58 - 0x100, 0x60 - 0x100, 0x68 - 0x100, 0x70 - 0x100};
+    memcpy(code, entry, sizeof(entry));
+    memcpy(code + 0x10, thunk, sizeof(thunk));
+    memcpy(code + 0x20, f, sizeof(f));
+    memcpy(code + 0x40, g, sizeof(g));
+    for (int i = 0; i < 4; i++) {
+        uint8_t *c = code + 0x58 + 8 * i;
+        c[0] = 0xb8; /* mov eax, i */
+        c[1] = (uint8_t)i;
+        c[2] = c[3] = c[4] = 0;
+        if (i < 3) {
+            c[5] = 0xeb; /* jmp 0x75 */
+            c[6] = (uint8_t)(0x75 - (0x58 + 8 * i + 7));
+        }
+    }
+    memcpy(code + 0x75, tail, sizeof(tail));
+    memcpy(code + 0x80, table, sizeof(table));
+    struct kin_sample *s = NULL;
+    struct kin_funcs *fs = analyze_raw(code, sizeof(code), KIN_ARCH_X86, 0x1000, &s);
+    if (!fs) {
+        check_failures++;
+        kin_sample_free(s);
+        return;
+    }
+    CHECK_EQ_U64(kin_funcs_count(fs), 3);
+    CHECK(find(fs, 0x1060) == NULL);
+    const struct kin_function *fn = find(fs, 0x1020);
+    CHECK(fn != NULL);
+    if (fn) {
+        /* 0x20, 0x40, 0x45, four cases and the shared tail. */
+        CHECK_EQ_U64(fn->block_count, 8);
+        CHECK(fn->edge_count >= 11);
+    }
+    kin_funcs_free(fs);
+    kin_sample_free(s);
+}
+
 static struct kin_funcs *analyze_file(const char *name, struct kin_sample **s)
 {
     char path[512];
@@ -303,6 +379,7 @@ int main(void)
     test_fixture("prog_b", "x86", KIN_ARCH_X86);
     test_hostile();
     test_tail_call();
+    test_pic_jumptable();
     test_pe_thunks();
     CHECK_DONE();
 }
