@@ -231,6 +231,22 @@ static void weak_constants(struct func_ctx *c,
     }
 }
 
+/* The first known function start after co, or the end of co's region. */
+static uint32_t next_start(const struct func_ctx *c, uint32_t co)
+{
+    const struct func_region *rg = kin__func_region(c, co);
+    uint32_t end = rg->co + rg->size, i = co + 1;
+    while (i < end) {
+        uint64_t w = c->fstart[i >> 6] >> (i & 63);
+        if (w) {
+            uint32_t at = i + (uint32_t)__builtin_ctzll(w);
+            return at < end ? at : end;
+        }
+        i = (i | 63) + 1;
+    }
+    return end;
+}
+
 kin_status kin__func_jumptable(struct func_ctx *c,
                                const uint32_t *trail,
                                uint32_t trail_count,
@@ -443,6 +459,11 @@ kin_status kin__func_jumptable(struct func_ctx *c,
     if (limit > KIN_MAX_JUMPTABLE) {
         limit = KIN_MAX_JUMPTABLE;
     }
+    /*
+     * Without a bound, entries are taken while they stay between the function's start and the
+     * next known start: tables of neighbouring switches often follow each other in .rodata.
+     */
+    uint32_t next = bound ? FUNC_NONE : next_start(c, fco);
     uint32_t first_target = targets->count, n = 0;
     for (; n < limit; n++) {
         uint64_t e = 0;
@@ -466,7 +487,7 @@ kin_status kin__func_jumptable(struct func_ctx *c,
         if (tco == FUNC_NONE) {
             break;
         }
-        if (!bound && (tco < fco || (tco != fco && bm_get(c->fstart, tco)))) {
+        if (!bound && (tco < fco || tco >= next)) {
             break; /* unbounded: stop at the first entry that leaves the function */
         }
         if (!kin__u32_push(c, targets, tco)) {
