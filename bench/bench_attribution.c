@@ -114,12 +114,12 @@ static void print_candidates(const char *key, const struct kin_candidate *c, siz
         json_string(c[i].actor);
         printf(",\"score\":%.5f,\"unique\":%.5f,\"matched\":%.5f,\"confidence\":%u,"
                "\"functions\":%llu,\"unique_functions\":%llu,\"unique_size\":%llu,"
-               "\"families\":%u,\"best_sample_matched\":%.5f,\"best_sample\":\"%s\","
-               "\"best_version\":",
+               "\"families\":%u,\"best_sample_matched\":%.5f,\"size_ratio\":%.4f,"
+               "\"best_sample\":\"%s\",\"best_version\":",
                c[i].score, c[i].unique, c[i].matched, c[i].confidence,
                (unsigned long long)c[i].functions, (unsigned long long)c[i].unique_functions,
                (unsigned long long)c[i].unique_size, c[i].families, c[i].best_sample_matched,
-               c[i].best_sample);
+               c[i].size_ratio, c[i].best_sample);
         json_string(c[i].best_version);
         putchar('}');
     }
@@ -396,6 +396,7 @@ static int set_param(struct match_params *p, const char *kv)
     P(claim_family_share)
     P(claim_family_share_size)
     P(claim_actor_share)
+    P(variant_size_ratio)
 #undef P
     return -1;
 }

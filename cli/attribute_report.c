@@ -257,6 +257,10 @@ static void json_candidates(
         json_str_or_null(j, c[i].best_version);
         json_key(j, "best_sample_matched");
         json_double(j, c[i].best_sample_matched, 4);
+        if (!actors) {
+            json_key(j, "size_ratio");
+            json_double(j, c[i].size_ratio, 4);
+        }
         json_object_end(j);
     }
     json_array_end(j);

@@ -1106,6 +1106,8 @@ struct kin_candidate {
     const char *best_sample;    /* sha256 of its sample sharing the most code ("" when none) */
     const char *best_version;   /* that sample's version ("" when unknown) */
     double best_sample_matched; /* share of the code that sample holds, unweighted */
+    double size_ratio; /* families: that sample's code size over this sample's (0 when unknown);
+                          far from 1, one program contains the other: not a variant */
 };
 
 /** One function the sample shares with an indexed sample (its best match). */

@@ -54,6 +54,8 @@ struct match_params {
     double claim_family_share;  /* ... this unique share of informative code with ... */
     uint64_t claim_family_share_size; /* ... this many unique bytes */
     double claim_actor_share;         /* unique share of informative code for an actor claim */
+    double variant_size_ratio; /* a family's best sample this many times bigger or smaller than
+                                  the query is not a variant of it (verdict.c); 0: no such test */
 };
 
 void kin__match_params_default(struct match_params *p);

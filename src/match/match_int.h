@@ -93,6 +93,7 @@ struct match_agg {
     uint32_t families;    /* actors: families of it holding matched code */
     int64_t best_sample;  /* slot of the sample with the most matched code, -1 when none */
     double best_sample_matched;
+    double size_ratio; /* families: that sample's code size over the query's; 0 when unknown */
 };
 
 /* An actor: a store actor, or a family without actor standing for itself. */
@@ -146,6 +147,7 @@ struct match_state {
     double denom_family; /* informative code for family shares (bytes, rarity-weighted) */
     double denom_actor;  /* informative code for actor shares */
     double denom_raw;    /* non-library evidence code, bytes */
+    uint64_t query_size; /* bytes of all the query's functions (a sample's code_size) */
     int small_index;     /* too few actors and no library family: rarity cannot be judged */
 
     /* indicators.c: a sentence each for the caveats and next steps, NULL when none. */
@@ -185,6 +187,11 @@ size_t kin__match_actor_slot(const struct match_state *m, const struct match_fam
 /* Rarity weight of a function for a family and for an actor (score.c). */
 double kin__match_family_weight(const struct match_qfunc *f);
 double kin__match_actor_weight(const struct match_qfunc *f);
+/*
+ * verdict.c: whether family slot f can be a variant of the query: its best sample is of
+ * comparable size (variant_size_ratio), or the size is unknown.
+ */
+int kin__match_family_variant(const struct match_state *m, size_t f);
 /*
  * verdict.c: the confidence of every family and actor (arrays of family_count and actor_count),
  * the best of each (SIZE_MAX when none), then the claim written into r.

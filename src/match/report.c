@@ -22,12 +22,16 @@ static double share(double x, double d)
 
 struct rank {
     size_t slot;
+    int tier; /* families: variant candidates (verdict.c) first */
     double score;
 };
 
 static int cmp_rank(const void *a, const void *b)
 {
     const struct rank *x = a, *y = b;
+    if (x->tier != y->tier) {
+        return x->tier > y->tier ? -1 : 1;
+    }
     if (x->score != y->score) {
         return x->score > y->score ? -1 : 1;
     }
@@ -64,6 +68,7 @@ static kin_status family_candidates(struct match_state *m,
         const struct match_family *fam = &m->families[f];
         if (!fam->excluded && fam->kind != KIN_FAMILY_LIBRARY && m->fam_agg[f].functions) {
             v[n].slot = f;
+            v[n].tier = kin__match_family_variant(m, f);
             v[n].score = m->fam_agg[f].score;
             n++;
         }
@@ -85,6 +90,7 @@ static kin_status family_candidates(struct match_state *m,
         c[i].unique_functions = a->unique_functions;
         c[i].unique_size = a->unique_size;
         c[i].families = 1;
+        c[i].size_ratio = a->size_ratio;
         st = best_sample_of(m, a, &c[i]);
     }
     kin__free(v);
@@ -264,6 +270,45 @@ static int whole_file_similar(const struct kin_evidence_file *w)
            w->imphash_equal || w->rich_hash_equal;
 }
 
+/*
+ * Families holding as much of the code as the first-ranked one or more, whose closest sample is
+ * of another size: the file contains that program or is part of it, so no variant of it
+ * (verdict.c, kin__match_family_variant()).
+ */
+static void
+size_caveat(struct match_state *m, const struct kin_attribution_report *r, struct lines *c)
+{
+    if (r->family_count == 0) {
+        return;
+    }
+    const struct match_family *shown = NULL;
+    for (size_t f = 0; f < m->family_count; f++) {
+        if (!strcmp(m->families[f].name, r->families[0].name)) {
+            shown = &m->families[f];
+        }
+    }
+    double top = shown ? m->fam_agg[shown->slot].score : 0;
+    for (size_t f = 0; f < m->family_count; f++) {
+        const struct match_agg *a = &m->fam_agg[f];
+        const struct match_family *fam = &m->families[f];
+        if (fam->excluded || fam->kind == KIN_FAMILY_LIBRARY || !a->functions || a->score < top ||
+            kin__match_family_variant(m, f)) {
+            continue;
+        }
+        add_line(m, c,
+                 kin__arena_printf(
+                     m->arena,
+                     a->size_ratio > 1 ? "'%s' shares much of this code, but its closest sample "
+                                         "is %.1f times the size of this file: this file looks "
+                                         "like a part of it (same code base), not a variant."
+                                       : "'%s' shares much of this code, but this file is "
+                                         "%.1f times the size of its closest sample: it contains "
+                                         "that program, or its code base, and more; not a "
+                                         "variant.",
+                     fam->name, a->size_ratio > 1 ? a->size_ratio : 1.0 / a->size_ratio));
+    }
+}
+
 static void caveats(struct match_state *m, struct kin_attribution_report *r, struct lines *c)
 {
     struct arena *a = m->arena;
@@ -308,6 +353,7 @@ static void caveats(struct match_state *m, struct kin_attribution_report *r, str
                  "cannot be told from family code, so no claim is made. Index more families, "
                  "or reference builds of the runtimes with kin add --library.");
     }
+    size_caveat(m, r, c);
     if (m->hits_truncated) {
         add_line(m, c,
                  "The cap on occurrences was reached: some shared code was not examined, and "

@@ -12,6 +12,10 @@
  * Shares are taken over the query's informative code: the bytes of its non-library evidence
  * functions, each weighted the same way (a function no indexed sample holds weighs 1, common
  * code 0), so that code every program carries neither helps nor dilutes a claim.
+ *
+ * The shares say how much of the query a family holds, not how much of the family the query
+ * holds: for that, the code size of each family's best sample is compared with the query's
+ * (size_ratio; verdict.c tells a variant from a program that contains, or is part of, another).
  */
 #include <string.h>
 
@@ -217,6 +221,24 @@ finish_aggregates(struct match_state *m, const size_t *act_slot, const double *s
     }
 }
 
+/* The code size of each family's best sample over the query's (reads those samples' rows). */
+static kin_status best_sample_sizes(struct match_state *m)
+{
+    if (m->query_size == 0) {
+        return KIN_OK;
+    }
+    for (size_t f = 0; f < m->family_count; f++) {
+        struct match_agg *a = &m->fam_agg[f];
+        if (a->best_sample < 0) {
+            continue;
+        }
+        struct match_sample *s = &m->samples[a->best_sample];
+        KIN_TRY(kin__match_sample_row(m, s));
+        a->size_ratio = (double)s->row.code_size / (double)m->query_size;
+    }
+    return KIN_OK;
+}
+
 kin_status kin__match_stage2(struct match_state *m)
 {
     kin_status st = build_actors(m);
@@ -242,6 +264,9 @@ kin_status kin__match_stage2(struct match_state *m)
     for (size_t f = 0; f < m->family_count; f++) {
         act_slot[f] = kin__match_actor_slot(m, &m->families[f]);
     }
+    for (size_t i = 0; i < m->q->count; i++) {
+        m->query_size += m->q->funcs[i]->size;
+    }
     for (size_t i = 0; i < m->qf_count && st == KIN_OK; i++) {
         struct match_qfunc *qf = &m->qf[i];
         if (qf->library) {
@@ -257,6 +282,7 @@ kin_status kin__match_stage2(struct match_state *m)
     }
     if (st == KIN_OK) {
         finish_aggregates(m, act_slot, sample_matched);
+        st = best_sample_sizes(m);
     }
 out:
     kin__free(act_slot);

@@ -38,6 +38,7 @@ void kin__match_params_default(struct match_params *p)
     p->claim_family_share = 0.4;
     p->claim_family_share_size = 32768;
     p->claim_actor_share = 0.5;
+    p->variant_size_ratio = 1.5;
 }
 
 /* The claim threshold: STIX Med. Below it, kin abstains. */
@@ -159,6 +160,23 @@ static int small_index(const struct match_state *m)
     return 1;
 }
 
+/*
+ * Containment both ways (docs/ATTRIBUTION-ENGINE.md section 5): the family shares say how much of
+ * the query a family holds. A variant also resembles the family's sample as a whole; a program
+ * that is part of a bigger one (a plug-in built from the same code base) or that contains a
+ * smaller one is held by it as well, but is not its variant. Without the candidate's code at
+ * hand, the size of its best sample stands for it: a family whose best sample is more than
+ * variant_size_ratio times bigger or smaller than the query is not a variant candidate.
+ */
+int kin__match_family_variant(const struct match_state *m, size_t f)
+{
+    double r = m->fam_agg[f].size_ratio, k = m->p->variant_size_ratio;
+    if (!(r > 0) || !(k > 0)) {
+        return 1; /* size unknown, or the test is off */
+    }
+    return r <= k && r * k >= 1.0;
+}
+
 /* Fills the confidence of every family and actor with matched code. */
 void kin__match_confidences(struct match_state *m,
                             uint32_t *fam_conf,
@@ -167,7 +185,9 @@ void kin__match_confidences(struct match_state *m,
                             size_t *best_act)
 {
     const struct match_params *p = m->p;
-    double top1 = 0, top2 = 0;
+    double top1 = 0, top2 = 0, best = 0;
+    size_t top_slot = SIZE_MAX;
+    int best_variant = 0;
     *best_fam = SIZE_MAX;
     m->small_index = small_index(m);
     for (size_t f = 0; f < m->family_count; f++) {
@@ -179,17 +199,29 @@ void kin__match_confidences(struct match_state *m,
         if (sc > top1) {
             top2 = top1;
             top1 = sc;
-            *best_fam = f;
+            top_slot = f;
         } else if (sc > top2) {
             top2 = sc;
+        }
+        /* The best candidate: a variant candidate before any other, then the highest score. */
+        int v = kin__match_family_variant(m, f);
+        if (*best_fam == SIZE_MAX || v > best_variant || (v == best_variant && sc > best)) {
+            *best_fam = f;
+            best = sc;
+            best_variant = v;
         }
     }
     for (size_t f = 0; f < m->family_count; f++) {
         const struct match_agg *a = &m->fam_agg[f];
-        double other = f == *best_fam ? top2 : top1;
+        /* The margin is over every other family, variant candidate or not. */
+        double other = f == top_slot ? top2 : top1;
         double margin = other > 0 ? a->score / other : 1e9;
         fam_conf[f] = confidence_of(p, &family_curve, a, share(a->unique, m->denom_family),
                                     share(a->score, m->denom_family), margin, LEVEL_FAMILY);
+        if (!kin__match_family_variant(m, f)) {
+            /* Not a variant: the code may still tie the query to the family's actor. */
+            fam_conf[f] = fam_conf[f] > LITTLE_CODE_MAX ? (uint32_t)LITTLE_CODE_MAX : fam_conf[f];
+        }
     }
     top1 = top2 = 0;
     *best_act = SIZE_MAX;

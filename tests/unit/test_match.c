@@ -194,6 +194,8 @@ static void test_known_family(struct kin_index *idx)
     CHECK(r->whole_file_count >= 1);
     CHECK_EQ_STR(r->whole_file[0].family, "alpha");
     CHECK(r->whole_file[0].tlsh_distance >= 0);
+    /* A variant: its closest sample is of comparable size. */
+    CHECK(r->families[0].size_ratio > 0.67 && r->families[0].size_ratio < 1.5);
     CHECK_EQ_U64(r->indicator_count, 0);
     CHECK(r->caveat_count >= 1 && r->next_step_count >= 1);
     CHECK_EQ_U64(strlen(r->sha256), 64);
@@ -423,6 +425,54 @@ static void test_arguments(struct kin_index *idx)
     }
 }
 
+static int caveat_has(const struct kin_attribution_report *r, const char *needle)
+{
+    for (size_t i = 0; i < r->caveat_count; i++) {
+        if (strstr(r->caveats[i], needle)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/*
+ * Part of a bigger program: every third function of alpha v2 is alpha's code, but a third of
+ * the size of alpha's sample, so it is no variant of alpha (containment one way only). The code
+ * still ties it to alpha's actor, and the report says why the family is not claimed.
+ */
+static void test_part_of(struct kin_index *idx)
+{
+    struct loaded l;
+    if (load(FIX("alpha_v2"), &l) != 0) {
+        return;
+    }
+    size_t n = kin_funcs_count(l.f), k = 0;
+    struct kin_function *v = calloc(n / 3 + 1, sizeof(*v));
+    CHECK(v != NULL);
+    for (size_t i = 0; v && i < n; i += 3) {
+        v[k++] = *kin_funcs_get(l.f, i);
+    }
+    struct kin_attribution *a = NULL;
+    if (v) {
+        CHECK_OK(kin_attribute_functions(idx, kin_sample_image(l.s), v, k, NULL, &a));
+    }
+    if (a) {
+        const struct kin_attribution_report *r = kin_attribution_report(a);
+        CHECK(r->verdict != KIN_VERDICT_KNOWN_FAMILY);
+        CHECK(r->family_count >= 1 && !strcmp(r->families[0].name, "alpha"));
+        CHECK(r->family_count >= 1 && r->families[0].size_ratio > 2.0);
+        CHECK(r->family_count >= 1 && r->families[0].confidence < 30);
+        CHECK(r->family_count >= 1 && r->families[0].unique > 0.5);
+        CHECK(caveat_has(r, "looks like a part of it"));
+        if (r->verdict == KIN_VERDICT_KNOWN_ACTOR) {
+            CHECK_EQ_STR(r->actor, "red");
+        }
+    }
+    kin_attribution_free(a);
+    free(v);
+    unload(&l);
+}
+
 /* Allocation failures: fail the Nth allocation until attribution succeeds; never crash. */
 static int fail_at, alloc_count;
 static void *failing_malloc(size_t size)
@@ -538,6 +588,7 @@ int main(void)
         test_library(idx);
         test_exclusion(nolib, idx);
         test_arguments(idx);
+        test_part_of(idx);
         test_alloc_failures(idx);
     }
     kin_index_close(idx);
