@@ -280,9 +280,9 @@ void kin__func_ctx_release(struct func_ctx *c)
     kin__free(c->jts);
     kin__free(c->imp_by_slot);
     kin__free(c->blocks);
-    struct u32vec *vecs[] = {&c->jt_targets, &c->stack, &c->trail, &c->pend,
-                             &c->pend_flags, &c->seq,   &c->runs,  &c->leads,
-                             &c->edges,      &c->apis,  &c->tmp};
+    struct u32vec *vecs[] = {&c->jt_targets, &c->stack, &c->trail,   &c->pend,  &c->pend_flags,
+                             &c->seq,        &c->runs,  &c->leads,   &c->edges, &c->apis,
+                             &c->tmp,        &c->tails, &c->deferred};
     for (size_t i = 0; i < KIN_ARRAY_COUNT(vecs); i++) {
         kin__u32_free(vecs[i]);
     }

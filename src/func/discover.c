@@ -227,7 +227,7 @@ static void note_code_ref(struct func_ctx *c, const struct func_insn *r)
 static void explore(struct func_ctx *c, uint32_t fco, int validate, struct xres *x)
 {
     memset(x, 0, sizeof(*x));
-    c->stack.count = c->trail.count = c->pend.count = 0;
+    c->stack.count = c->trail.count = c->pend.count = c->tails.count = 0;
     if (!kin__u32_push(c, &c->stack, fco)) {
         return;
     }
@@ -288,7 +288,7 @@ static void explore(struct func_ctx *c, uint32_t fco, int validate, struct xres 
                 if (vk == FI_VAL_CODE) {
                     if (r.val == fco || !bm_get(c->fstart, r.val)) {
                         if (r.val != fco && far_jump(c, fco, r.val)) {
-                            kin__u32_push(c, &c->pend, r.val);
+                            kin__u32_push(c, &c->tails, r.val);
                             x->rets++;
                         } else {
                             kin__u32_push(c, &c->stack, r.val);
@@ -403,6 +403,9 @@ static void commit(struct func_ctx *c, uint32_t jt_mark)
     for (uint32_t i = 0; i < c->pend.count; i++) {
         add_start(c, c->pend.v[i], 0, NULL);
     }
+    for (uint32_t i = 0; i < c->tails.count; i++) {
+        kin__u32_push(c, &c->deferred, c->tails.v[i]);
+    }
 }
 
 static void rollback(struct func_ctx *c, uint32_t jt_mark, uint32_t jtt_mark)
@@ -429,6 +432,29 @@ static void drain(struct func_ctx *c, uint32_t *qi)
     }
 }
 
+/*
+ * Tail-call targets are decided once every function known so far has been explored: a target
+ * that some function's body covers by now is a jump into that body (a .cold fragment returning
+ * to its parent, a shared tail, a jump into a function explored later), not a function of its
+ * own. The others become starts; exploring them may defer more, so this runs to a fixpoint.
+ */
+static void resolve_tails(struct func_ctx *c, uint32_t *qi)
+{
+    drain(c, qi);
+    while (c->deferred.count) {
+        struct u32vec list = c->deferred;
+        memset(&c->deferred, 0, sizeof(c->deferred));
+        for (uint32_t i = 0; i < list.count; i++) {
+            uint32_t t = list.v[i];
+            if (!bm_get(c->cov, t) && !bm_get(c->fstart, t)) {
+                add_start(c, t, 0, NULL);
+            }
+        }
+        kin__u32_free(&list);
+        drain(c, qi);
+    }
+}
+
 /* Tentatively explores a candidate start; keeps it when the code looks sound. */
 static int try_candidate(struct func_ctx *c, uint32_t co, uint32_t flags, uint32_t *qi)
 {
@@ -443,7 +469,7 @@ static int try_candidate(struct func_ctx *c, uint32_t co, uint32_t flags, uint32
     }
     commit(c, jt_mark);
     add_start(c, co, flags, NULL);
-    drain(c, qi);
+    resolve_tails(c, qi);
     return 1;
 }
 
@@ -816,9 +842,10 @@ kin_status kin__func_discover(struct func_ctx *c)
     uint32_t qi = 0;
     strong_seeds(c);
     eh_frame_seeds(c);
-    drain(c, &qi);
+    resolve_tails(c, &qi);
     /* Code addresses taken by instructions (lea, push offset) first. */
     weak_seeds(c, &qi);
+    resolve_tails(c, &qi);
     /*
      * The gap scan runs before pointers in data are tried: those include jump tables the walk
      * did not understand (relocated case addresses), which must not become functions before the
@@ -826,10 +853,13 @@ kin_status kin__func_discover(struct func_ctx *c)
      */
     if (!c->opt->no_gapscan) {
         gap_scan(c, &qi);
+        resolve_tails(c, &qi);
         weak_seeds(c, &qi);
+        resolve_tails(c, &qi);
     }
     data_pointer_seeds(c);
     weak_seeds(c, &qi);
+    resolve_tails(c, &qi);
     if (c->jt_count > 0) {
         qsort(c->jts, c->jt_count, sizeof(*c->jts), cmp_jt);
     }

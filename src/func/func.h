@@ -161,6 +161,8 @@ struct func_ctx {
 
     /* Scratch. */
     struct u32vec stack, trail, pend, pend_flags, seq, runs, leads, edges, apis, tmp;
+    /* Jump targets taken for tail calls: of the current walk, and of committed walks. */
+    struct u32vec tails, deferred;
     struct func_block *blocks;
     uint32_t block_cap;
     uint64_t body_work; /* instructions visited by kin__func_body so far */

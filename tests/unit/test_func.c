@@ -310,6 +310,42 @@ static void test_pic_jumptable(void)
     kin_sample_free(s);
 }
 
+/*
+ * Hand-assembled x64: g (explored before f) jumps into the middle of f, the way a gcc .cold
+ * fragment returns to its parent. The target is covered by f's body once f is explored, so it
+ * is a block of f, not a tail-called function.
+ *   0x00 entry: call g (0x20); call f (0x40); ret
+ *   0x20 g:     mov eax, 1; jmp 0x48
+ *   0x40 f:     test edi, edi; jnz 0x48; xor eax, eax; ret; 0x48: mov eax, 2; ret
+ */
+static void test_jump_into_body(void)
+{
+    uint8_t code[0x50];
+    memset(code, 0xcc, sizeof(code));
+    static const uint8_t entry[] = {0xe8, 0x1b, 0, 0, 0, 0xe8, 0x36, 0, 0, 0, 0xc3};
+    static const uint8_t g[] = {0xb8, 1, 0, 0, 0, 0xeb, 0x21};
+    static const uint8_t f[] = {0x85, 0xff, 0x75, 0x04, 0x31, 0xc0, 0xc3,
+                                0xcc, 0xb8, 2,    0,    0,    0,    0xc3};
+    memcpy(code, entry, sizeof(entry));
+    memcpy(code + 0x20, g, sizeof(g));
+    memcpy(code + 0x40, f, sizeof(f));
+    struct kin_sample *s = NULL;
+    struct kin_analyze_options ao = {0};
+    struct kin_load_options lo = {0};
+    struct kin_funcs *fs = NULL;
+    lo.raw = 1;
+    lo.arch = KIN_ARCH_X64;
+    lo.base = 0x1000;
+    ao.no_gapscan = 1;
+    CHECK_OK(kin_sample_load_mem(code, sizeof(code), &lo, &s));
+    CHECK_OK(kin_funcs_analyze(s, &ao, &fs));
+    CHECK_EQ_U64(kin_funcs_count(fs), 3);
+    CHECK(find(fs, 0x1048) == NULL);
+    CHECK(find(fs, 0x1020) != NULL && find(fs, 0x1040) != NULL);
+    kin_funcs_free(fs);
+    kin_sample_free(s);
+}
+
 static struct kin_funcs *analyze_file(const char *name, struct kin_sample **s)
 {
     char path[512];
@@ -380,6 +416,7 @@ int main(void)
     test_hostile();
     test_tail_call();
     test_pic_jumptable();
+    test_jump_into_body();
     test_pe_thunks();
     CHECK_DONE();
 }
