@@ -74,7 +74,7 @@ static const char *const sql_text[ST__COUNT] = {
                         "WHERE hash = ?2 RETURNING samples",
     [ST_PIC_FREQ_DELETE] = "DELETE FROM pic_freq WHERE hash = ?2",
     [ST_PIC_FREQ_GET] = "SELECT samples, families FROM pic_freq WHERE hash = ?2",
-    [ST_PIC_POSTINGS] = "SELECT family, sample, func FROM pic_postings WHERE hash = ?2 LIMIT ?3",
+    [ST_PIC_POSTINGS] = "SELECT family, sample, func FROM pic_postings WHERE hash = ?2",
     [ST_BAND_EXISTS_FAMILY] = "SELECT 1 FROM band_postings WHERE band = ?1 AND value = ?2 "
                               "AND family = ?3 LIMIT 1",
     [ST_BAND_DELETE_POSTINGS] = "DELETE FROM band_postings WHERE band = ?1 AND value = ?2 "
@@ -84,8 +84,10 @@ static const char *const sql_text[ST__COUNT] = {
                          "RETURNING samples",
     [ST_BAND_FREQ_DELETE] = "DELETE FROM band_freq WHERE band = ?1 AND value = ?2",
     [ST_BAND_FREQ_GET] = "SELECT samples, families FROM band_freq WHERE band = ?1 AND value = ?2",
-    [ST_BAND_POSTINGS] = "SELECT family, sample, func FROM band_postings "
-                         "WHERE band = ?1 AND value = ?2 LIMIT ?3",
+    [ST_BAND_POSTINGS] = "SELECT family, sample, funcs FROM band_postings "
+                         "WHERE band = ?1 AND value = ?2",
+    [ST_BAND_POSTINGS_V3] = "SELECT family, sample, func FROM band_postings "
+                            "WHERE band = ?1 AND value = ?2",
 };
 
 static struct sqlite_store *impl(struct store *s)
@@ -764,17 +766,33 @@ static const char merge_sql[] =
     "  FROM staged_postings p JOIN samples s ON s.id = p.sample WHERE p.band = -1 "
     "  GROUP BY p.value "
     "  ON CONFLICT(hash) DO UPDATE SET samples = samples + excluded.samples, "
-    "    families = families + excluded.families;"
+    "    families = families + excluded.families;";
+/*
+ * Then the band postings, one row per (value, sample) with its functions packed (schema 4);
+ * the 'postings' counter counts rows.
+ */
+static const char merge_band_sql[] =
+    "UPDATE counters SET value = value + (SELECT count(*) FROM staged_postings WHERE band = -1) "
+    "  + (SELECT count(*) FROM (SELECT DISTINCT sample, band, value FROM staged_postings "
+    "  WHERE band >= 0)) WHERE name = 'postings';"
+    "INSERT INTO band_postings(band, value, family, sample, funcs) "
+    "  SELECT p.band, p.value, coalesce(s.family, 0), p.sample, kin_pack(p.func) "
+    "  FROM staged_postings p JOIN samples s ON s.id = p.sample WHERE p.band >= 0 "
+    "  GROUP BY p.band, p.value, p.sample ORDER BY 1, 2, 3, 4;";
+/* The same for an index kept at an older schema (tests of migration open one). */
+static const char merge_band_v3_sql[] =
+    "UPDATE counters SET value = value + (SELECT count(*) FROM staged_postings) "
+    "  WHERE name = 'postings';"
     "INSERT INTO band_postings(band, value, family, sample, func) "
     "  SELECT p.band, p.value, coalesce(s.family, 0), p.sample, p.func "
     "  FROM staged_postings p JOIN samples s ON s.id = p.sample WHERE p.band >= 0 "
-    "  ORDER BY 1, 2, 3, 4, 5;"
+    "  ORDER BY 1, 2, 3, 4, 5;";
+/* After the frequencies and the band postings: the pichash postings and the staged rows. */
+static const char merge_tail_sql[] =
     "INSERT INTO pic_postings(hash, family, sample, func) "
     "  SELECT p.value, coalesce(s.family, 0), p.sample, p.func "
     "  FROM staged_postings p JOIN samples s ON s.id = p.sample WHERE p.band = -1 "
     "  ORDER BY 1, 2, 3, 4;"
-    "UPDATE counters SET value = value + (SELECT count(*) FROM staged_postings) "
-    "  WHERE name = 'postings';"
     "DELETE FROM staged_postings;"
     "UPDATE counters SET value = 0 WHERE name IN ('staged_rows', 'staged_samples');";
 
@@ -804,6 +822,12 @@ static kin_status sqlite_flush(struct store *base, int force)
     }
     KIN_TRY(sqlite_begin(base));
     int rc = sqlite3_exec(s->db, merge_sql, NULL, NULL, NULL);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_exec(s->db, s->packed ? merge_band_sql : merge_band_v3_sql, NULL, NULL, NULL);
+    }
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_exec(s->db, merge_tail_sql, NULL, NULL, NULL);
+    }
     kin_status st =
         rc == SQLITE_OK ? sqlite_commit(base) : kin__sqlite_error(s, rc, "merging staged postings");
     if (st != KIN_OK) {
@@ -894,39 +918,92 @@ static kin_status sqlite_freq(struct store *base,
     return found ? KIN_OK : KIN_NOTFOUND;
 }
 
-/* Reads the postings of one key into s->postings, at most limit (-1: all). */
+/* Makes room for n more postings in s->postings. */
+static kin_status reserve_postings(struct sqlite_store *s, size_t count, size_t n)
+{
+    if (count + n <= s->postings_cap) {
+        return KIN_OK;
+    }
+    size_t ncap = s->postings_cap ? s->postings_cap : 256;
+    while (ncap < count + n) {
+        ncap *= 2;
+    }
+    struct store_posting *p = kin__realloc(s->postings, ncap * sizeof(*p));
+    if (!p) {
+        return KIN_NOMEM;
+    }
+    s->postings = p;
+    s->postings_cap = ncap;
+    return KIN_OK;
+}
+
+/*
+ * Reads the postings of one key into s->postings[*count] and counts their samples and
+ * families into *freq, as long as at most max_samples samples and KIN_MAX_POSTINGS_PER_KEY
+ * functions hold it. *complete is 0 when it stopped at a cap (what was read is then partial).
+ * Rows come in key order, (family, sample): a pichash row is one function, a band row one
+ * sample with its packed functions (sqlite_pack.c).
+ */
 static kin_status read_postings(struct sqlite_store *s,
                                 sqlite3_stmt *q,
+                                enum store_kind kind,
                                 const struct store_key *key,
-                                int64_t limit,
-                                size_t *count)
+                                uint64_t max_samples,
+                                size_t *count,
+                                struct store_freq *freq,
+                                int *complete)
 {
+    const size_t most = KIN_MAX_POSTINGS_PER_KEY;
+    kin_status st = KIN_OK;
     *count = 0;
+    *complete = 1;
+    freq->samples = freq->families = 0;
     bind_key(q, key->band, key->value);
-    bind_i64(q, 3, limit);
     for (;;) {
         int row = 0;
-        KIN_TRY(step_row(s, q, &row, "reading postings"));
-        if (!row) {
+        st = step_row(s, q, &row, "reading postings");
+        if (st != KIN_OK || !row) {
             break;
         }
-        if (*count == s->postings_cap) {
-            size_t ncap = s->postings_cap ? s->postings_cap * 2 : 256;
-            struct store_posting *n = kin__realloc(s->postings, ncap * sizeof(*n));
-            if (!n) {
-                done(q);
-                return KIN_NOMEM;
-            }
-            s->postings = n;
-            s->postings_cap = ncap;
+        int64_t family = sqlite3_column_int64(q, 0);
+        int64_t sample = sqlite3_column_int64(q, 1);
+        const struct store_posting *last = *count ? &s->postings[*count - 1] : NULL;
+        if (!last || last->family != family || last->sample != sample) {
+            freq->samples++;
+            freq->families += family != 0 && (!last || last->family != family);
         }
-        struct store_posting *p = &s->postings[(*count)++];
-        p->family = sqlite3_column_int64(q, 0);
-        p->sample = sqlite3_column_int64(q, 1);
-        p->func = (uint32_t)sqlite3_column_int64(q, 2);
+        size_t n = 1;
+        if (kind == STORE_BAND && s->packed) {
+            st = kin__sqlite_unpack(sqlite3_column_blob(q, 2), (size_t)sqlite3_column_bytes(q, 2),
+                                    s->unpacked, most - *count, &n);
+            if (st == KIN_MALFORMED) {
+                st = kin__store_seterr(&s->base, KIN_STORE,
+                                       "the index '%s' is corrupt (a band posting lists no "
+                                       "valid functions)",
+                                       s->path);
+                break;
+            }
+        } else {
+            s->unpacked[0] = (uint32_t)sqlite3_column_int64(q, 2);
+            st = *count < most ? KIN_OK : KIN_LIMIT;
+        }
+        if (st == KIN_LIMIT || freq->samples > max_samples) {
+            st = KIN_OK;
+            *complete = 0;
+            break;
+        }
+        if (st != KIN_OK || (st = reserve_postings(s, *count, n)) != KIN_OK) {
+            break;
+        }
+        for (size_t i = 0; i < n; i++) {
+            struct store_posting *p = &s->postings[(*count)++];
+            p->family = family;
+            p->sample = sample;
+            p->func = s->unpacked[i];
+        }
     }
     done(q);
-    return KIN_OK;
+    return st;
 }
 
 static kin_status sqlite_lookup(struct store *base,
@@ -939,7 +1016,8 @@ static kin_status sqlite_lookup(struct store *base,
 {
     struct sqlite_store *s = impl(base);
     sqlite3_stmt *q_freq = kind_stmt(s, kind, ST_PIC_FREQ_GET);
-    sqlite3_stmt *q_post = kind_stmt(s, kind, ST_PIC_POSTINGS);
+    sqlite3_stmt *q_post = kind == STORE_BAND && !s->packed ? stmt(s, ST_BAND_POSTINGS_V3)
+                                                            : kind_stmt(s, kind, ST_PIC_POSTINGS);
     if (!q_freq || !q_post) {
         return s->stmt_status;
     }
@@ -956,45 +1034,29 @@ static kin_status sqlite_lookup(struct store *base,
         }
     }
     /*
-     * Most keys are either absent or held by few samples: read up to max_samples + 1 postings
-     * first (one seek) and count their samples and families, which is exactly what the
-     * frequency row would say. Only keys with more postings than that pay a second seek for
-     * their frequency row, and get their postings only when few samples hold them after all
-     * and not more than KIN_MAX_POSTINGS_PER_KEY functions.
+     * With a cap of 0 only frequencies are wanted: one seek each in the frequency table, much
+     * smaller than the postings. Otherwise most keys are absent or held by few samples: read
+     * their postings (one seek) and count samples and families, which is exactly what the
+     * frequency row would say. Only keys past a cap pay a second seek for their frequency row.
      */
-    const int64_t most = (int64_t)KIN_MAX_POSTINGS_PER_KEY;
-    int64_t first = max_samples < (uint64_t)most ? (int64_t)max_samples + 1 : most + 1;
     kin_status st = KIN_OK;
     for (size_t i = 0; i < count && st == KIN_OK; i++) {
         struct store_freq freq = {0, 0};
         size_t n = 0;
-        st = read_postings(s, q_post, &keys[i], first, &n);
-        if (st != KIN_OK || n == 0) {
+        int complete = 0, found = 1;
+        if (max_samples == 0) {
+            st = read_freq(s, q_freq, &keys[i], &freq, &found);
+        } else {
+            st = read_postings(s, q_post, kind, &keys[i], max_samples, &n, &freq, &complete);
+            if (st == KIN_OK && !complete) {
+                n = 0;
+                st = read_freq(s, q_freq, &keys[i], &freq, &found);
+            }
+        }
+        if (st != KIN_OK || !found || freq.samples == 0) {
             continue;
         }
-        if (n < (size_t)first) {
-            /* All postings are here, sorted by (family, sample): count the distinct ones. */
-            for (size_t k = 0; k < n; k++) {
-                const struct store_posting *p = &s->postings[k];
-                int new_family = k == 0 || p->family != s->postings[k - 1].family;
-                freq.samples += new_family || p->sample != s->postings[k - 1].sample;
-                freq.families += new_family && p->family != 0;
-            }
-        } else {
-            int found = 0;
-            st = read_freq(s, q_freq, &keys[i], &freq, &found);
-            if (st != KIN_OK || !found) {
-                continue;
-            }
-            n = 0;
-            if (freq.samples <= max_samples && first <= most) {
-                st = read_postings(s, q_post, &keys[i], most + 1, &n);
-                if (n > (size_t)most) {
-                    n = 0; /* boilerplate: too many functions hold it */
-                }
-            }
-        }
-        if (st == KIN_OK && fn(ctx, i, &freq, n ? s->postings : NULL, n)) {
+        if (fn(ctx, i, &freq, n ? s->postings : NULL, n)) {
             break;
         }
     }

@@ -7,6 +7,7 @@
 
 #include <sqlite3.h>
 
+#include "../core/limits.h"
 #include "store.h"
 
 /* Every statement the back end runs, prepared once per connection on first use. */
@@ -56,6 +57,7 @@ enum stmt_id {
     ST_BAND_FREQ_DELETE,
     ST_BAND_FREQ_GET,
     ST_BAND_POSTINGS,
+    ST_BAND_POSTINGS_V3, /* band postings of a schema before 4: one function per row */
     ST__COUNT
 };
 
@@ -66,12 +68,25 @@ struct sqlite_store {
     sqlite3 *db;
     char *path; /* as opened, for the size of the file and its write-ahead log */
     int memory; /* ":memory:" */
+    int packed; /* schema 4 or later: band postings are packed per sample (sqlite_pack.c) */
     sqlite3_stmt *stmt[ST__COUNT];
     struct store_posting *postings; /* lookup() buffer, reused */
     size_t postings_cap;
+    uint32_t unpacked[KIN_MAX_POSTINGS_PER_KEY]; /* one packed band posting, decoded */
     struct sqlite_iocs *iocs; /* sqlite_iocs.c's statements; NULL until first used */
     kin_status stmt_status;   /* why the last statement could not be prepared (NOMEM, STORE) */
 };
+
+/*
+ * Packed function lists of band postings (sqlite_pack.c): STORE_PACK_BYTES little-endian bytes
+ * per function index, ascending. register_pack defines the SQL aggregate kin_pack(func) on the
+ * connection (before any migration runs); unpack decodes a list into out[out_cap]: KIN_OK,
+ * KIN_MALFORMED (empty, truncated, out of range or not ascending) or KIN_LIMIT (too long).
+ */
+#define STORE_PACK_BYTES 3
+kin_status kin__sqlite_register_pack(struct sqlite_store *s);
+kin_status
+kin__sqlite_unpack(const void *blob, size_t size, uint32_t *out, size_t out_cap, size_t *count);
 
 /* Translates an SQLite result code into a kin status and records "what: sqlite message". */
 kin_status kin__sqlite_error(struct sqlite_store *s, int rc, const char *what);

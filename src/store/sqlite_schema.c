@@ -171,7 +171,9 @@ kin_status kin__sqlite_schema_setup(struct sqlite_store *s, int max_version)
                                      s->path, (long long)have, max_version);
         }
         KIN_TRY(migrate(s, max_version));
+        have = max_version;
     }
+    s->packed = have >= 4;
     if (!s->base.readonly && !s->memory) {
         /*
          * WAL lets readers run while one writer adds samples, and a crashed writer leaves only
@@ -230,7 +232,12 @@ static kin_status open_at(const char *path, uint32_t flags, int max_version, str
     }
     /* Writers wait for each other; readers in WAL mode never wait for a writer. */
     sqlite3_busy_timeout(s->db, 30000);
-    kin_status st = kin__sqlite_schema_setup(s, max_version);
+    /* Migration 004 and the merge pack band postings with it. */
+    kin_status st = kin__sqlite_register_pack(s);
+    if (st != KIN_OK) {
+        return st;
+    }
+    st = kin__sqlite_schema_setup(s, max_version);
     if (st != KIN_OK) {
         return st;
     }

@@ -133,7 +133,15 @@ static uint64_t sql_digest(const char *path, const char *sql)
         sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK) {
         while (sqlite3_step(q) == SQLITE_ROW) {
             for (int i = 0; i < sqlite3_column_count(q); i++) {
-                h = (h ^ (uint64_t)sqlite3_column_int64(q, i)) * 1099511628211ull;
+                int type = sqlite3_column_type(q, i);
+                if (type == SQLITE_BLOB || type == SQLITE_TEXT) {
+                    const unsigned char *b = sqlite3_column_blob(q, i);
+                    for (int k = 0; k < sqlite3_column_bytes(q, i); k++) {
+                        h = (h ^ b[k]) * 1099511628211ull;
+                    }
+                } else {
+                    h = (h ^ (uint64_t)sqlite3_column_int64(q, i)) * 1099511628211ull;
+                }
             }
             h = (h ^ 0xff) * 1099511628211ull;
         }
@@ -219,7 +227,7 @@ static void test_basic_memory(void)
     }
     CHECK_OK(kin_index_stats(idx, &stats));
     CHECK_EQ_U64(stats.samples, 0);
-    CHECK_EQ_U64(stats.schema_version, 3);
+    CHECK_EQ_U64(stats.schema_version, 4);
 
     make_image(&img, 1);
     make_random_funcs(f, 40, 1);
@@ -584,7 +592,7 @@ static void test_schema_files(void)
         CHECK_OK(kin_index_add(idx, &img, f, 50, &l, &existed));
     }
     kin_index_close(idx);
-    CHECK_EQ_U64(sql_int(path, "PRAGMA user_version"), 3);
+    CHECK_EQ_U64(sql_int(path, "PRAGMA user_version"), 4);
     CHECK_EQ_U64(sql_int(path, "PRAGMA application_id"), STORE_APPLICATION_ID);
     CHECK_EQ_U64(sql_int(path, "SELECT count(*) FROM samples"), 6);
     const char *freq_sql = "SELECT * FROM pic_freq UNION ALL SELECT 0, * FROM band_freq "
@@ -601,19 +609,58 @@ static void test_schema_files(void)
     CHECK_EQ_U64(kin_index_refresh_stats(idx), KIN_INVALID);
     kin_index_close(idx);
 
-    /* Migration from schema 1: migration 2 rebuilds the statistics from the postings. */
-    CHECK_EQ_U64(run_sql(path, "DROP TABLE pic_freq; DROP TABLE band_freq; DROP TABLE counters; "
-                               "DROP TABLE ioc_postings; DROP TABLE ioc_values; "
-                               "PRAGMA user_version = 1"),
+    /*
+     * Migrations from schema 1: the same samples added to an index kept at schema 3 (one band
+     * posting per function), whose statistics, counters and indicator tables are then dropped.
+     * Opening it for writing runs migration 2 (statistics rebuilt from the postings), 3
+     * (indicator tables) and 4 (band postings packed per sample): the result holds what the
+     * index built at the latest schema holds.
+     */
+    const char *band_sql = "SELECT band, value, family, sample, funcs FROM band_postings "
+                           "ORDER BY 1, 2, 3, 4";
+    const char *count_sql = "SELECT value FROM counters WHERE name = 'postings'";
+    path_in_tmp("schema3.db", other, sizeof(other));
+    remove_db(other);
+    struct store *old = NULL;
+    CHECK_OK(kin__sqlite_open_version(other, KIN_INDEX_CREATE, 3, &old));
+    for (unsigned n = 0; old && n < 6; n++) {
+        const struct kin_function *v[50];
+        struct kin_labels l = {n < 3 ? "fa" : "fb", "act", NULL, NULL, KIN_FAMILY_MALWARE};
+        struct store_add add = {&img, v, 50, &l, kin_sig_scheme_version(), 1000, NULL};
+        make_image(&img, 100 + n);
+        make_random_funcs(f, 50, 100 + n);
+        for (size_t i = 0; i < 50; i++) {
+            v[i] = &f[i];
+        }
+        CHECK_OK(kin__store_add_sample(old, &add, &existed));
+    }
+    if (old) {
+        CHECK_OK(old->ops->flush(old, 1));
+        old->ops->close(old);
+    }
+    CHECK_EQ_U64(sql_int(other, "PRAGMA user_version"), 3);
+    /* One row per function: more rows than the packed layout, and no funcs column. */
+    CHECK(sql_int(other, "SELECT count(*) FROM band_postings") >
+          sql_int(path, "SELECT count(*) FROM band_postings"));
+    CHECK_EQ_U64(sql_int(other, "SELECT count(*) FROM pragma_table_info('band_postings') "
+                                "WHERE name = 'funcs'"),
+                 0);
+    CHECK_EQ_U64(run_sql(other, "DROP TABLE pic_freq; DROP TABLE band_freq; DROP TABLE counters; "
+                                "DROP TABLE ioc_postings; DROP TABLE ioc_values; "
+                                "PRAGMA user_version = 1"),
                  SQLITE_OK);
-    CHECK_EQ_U64(kin_index_open(path, KIN_INDEX_READONLY, &idx), KIN_SCHEMA);
+    CHECK_EQ_U64(kin_index_open(other, KIN_INDEX_READONLY, &idx), KIN_SCHEMA);
     CHECK(strstr(kin_index_errmsg(idx), "older") != NULL);
     kin_index_close(idx);
-    CHECK_OK(kin_index_open(path, 0, &idx));
+    CHECK_OK(kin_index_open(other, 0, &idx));
     kin_index_close(idx);
-    CHECK_EQ_U64(sql_int(path, "PRAGMA user_version"), 3);
-    CHECK_EQ_U64(sql_digest(path, freq_sql), freq);
-    CHECK_EQ_U64(sql_int(path, "SELECT value FROM counters WHERE name = 'pic_keys'"), pic_keys);
+    CHECK_EQ_U64(sql_int(other, "PRAGMA user_version"), 4);
+    CHECK_EQ_U64(sql_digest(other, freq_sql), freq);
+    CHECK_EQ_U64(sql_int(other, "SELECT value FROM counters WHERE name = 'pic_keys'"), pic_keys);
+    CHECK_EQ_U64(sql_digest(other, band_sql), sql_digest(path, band_sql));
+    CHECK_EQ_U64(sql_int(other, count_sql), sql_int(path, count_sql));
+    CHECK(sql_int(other, "SELECT count(*) FROM band_postings") > 0);
+    remove_db(other);
 
     /* A newer schema is refused, read-write or read-only, and the file is not modified. */
     CHECK_EQ_U64(run_sql(path, "PRAGMA user_version = 99"), SQLITE_OK);

@@ -397,7 +397,7 @@ static void test_index(void)
 
     /* Opening it for writing migrates: the data stays, the tables appear, empty. */
     CHECK_OK(kin__sqlite_open(path, 0, &s));
-    CHECK_EQ_U64(sql_int(path, "PRAGMA user_version"), 3);
+    CHECK_EQ_U64(sql_int(path, "PRAGMA user_version"), 4);
     CHECK_EQ_U64(sql_int(path, "SELECT count(*) FROM samples"), 2);
     CHECK_EQ_U64(sql_int(path, "SELECT count(*) FROM functions"), 2);
     CHECK_EQ_U64(sql_int(path, "SELECT value FROM counters WHERE name = 'pic_keys'"), pic_keys);
