@@ -712,61 +712,158 @@ static int prologue(const uint8_t *p, uint32_t n, int bits)
     return 0;
 }
 
+/* What the end of a path means for the code that follows (see gap_scan). */
+static int end_kind(const struct func_insn *r)
+{
+    unsigned f = fi_flow(r);
+    if (f == DIS_FLOW_RET || f == DIS_FLOW_INT3 || f == DIS_FLOW_UD || f == DIS_FLOW_HLT ||
+        (r->cls & FI_F_PAD)) {
+        return 1;
+    }
+    if (f == DIS_FLOW_JMP || f == DIS_FLOW_JMP_IND || f == DIS_FLOW_CALL ||
+        f == DIS_FLOW_CALL_IND) {
+        return 3;
+    }
+    return 0;
+}
+
+/* The first byte at or after co (below end) that no explored instruction covers. */
+static uint32_t next_uncovered(const struct func_ctx *c, uint32_t co, uint32_t end)
+{
+    while (co < end) {
+        uint64_t w = ~c->cov[co >> 6] >> (co & 63);
+        if (w) {
+            uint32_t at = co + (uint32_t)__builtin_ctzll(w);
+            return at < end ? at : end;
+        }
+        co = (co | 63) + 1;
+    }
+    return end;
+}
+
+/* The explored instruction that ends right before co: its end_kind, 0 when none is found. */
+static int end_before(struct func_ctx *c, uint32_t co, uint32_t region_co)
+{
+    for (uint32_t k = 1; k <= 15 && k <= co - region_co; k++) {
+        if (!bm_get(c->gvis, co - k)) {
+            continue;
+        }
+        uint32_t idx = kin__func_insn_at(c, co - k);
+        if (idx != FUNC_NONE && c->ins[idx].co + c->ins[idx].len == co) {
+            return end_kind(&c->ins[idx]);
+        }
+    }
+    return 0;
+}
+
 /*
- * Gap scan: sweep records no function covers. Padding (nop forms, int3, zero bytes) is skipped;
- * the first instruction after padding, a terminator or the region start becomes a candidate,
- * and so does any instruction that starts with a known prologue.
+ * A run of pushes of callee-saved registers opening a frame: 1 to 6 of push ebp/ebx/esi/edi
+ * (x64: also r12-r15 and the REX forms), then sub esp, mov ebp, esp or a load of an argument
+ * from the stack. gcc -O1 and clang -Os do not align functions, so an unreferenced function
+ * right after another one's last jump shows only this.
+ */
+static int push_prologue(const uint8_t *p, uint32_t n, int bits)
+{
+    uint32_t i = 0, pushes = 0;
+    while (i + 1 < n && pushes < 6) {
+        if (p[i] == 0x53 || p[i] == 0x55 || p[i] == 0x56 || p[i] == 0x57) {
+            i++;
+        } else if (bits == 64 && (p[i] == 0x41 || p[i] == 0x40) && p[i + 1] >= 0x53 &&
+                   p[i + 1] <= 0x57 && p[i + 1] != 0x54) {
+            i += 2;
+        } else {
+            break;
+        }
+        pushes++;
+    }
+    if (pushes == 0 || i + 4 > n) {
+        return 0;
+    }
+    const uint8_t *q = p + i;
+    if (bits == 64 && (q[0] == 0x48 || q[0] == 0x4c)) {
+        q++;
+    }
+    if ((q[0] == 0x83 || q[0] == 0x81) && q[1] == 0xec) {
+        return 1; /* sub esp, imm */
+    }
+    if ((q[0] == 0x89 && q[1] == 0xe5) || (q[0] == 0x8b && q[1] == 0xec)) {
+        return 1; /* mov ebp, esp */
+    }
+    if (bits == 32 && q[0] == 0x8b && (q[1] & 0xc7) == 0x44 && q[2] == 0x24) {
+        return 1; /* mov r, [esp+d8]: an argument */
+    }
+    return 0;
+}
+
+/*
+ * Gap scan: code no function covers. Padding (nop forms, int3, zero bytes) is skipped; the
+ * first instruction after padding, a terminator or the region start becomes a candidate, and
+ * so does any instruction that starts with a known prologue. The scan resynchronises at the end
+ * of each explored stretch (the linear sweep may have decoded its bytes at other boundaries), so
+ * a function that follows another without padding starts exactly where the other one ends.
  */
 static void gap_scan(struct func_ctx *c, uint32_t *qi)
 {
-    int after_end = 1; /* previous record ended a path or was padding */
-    uint32_t region = 0;
-    for (uint32_t i = 0; i < c->sweep_count; i++) {
-        const struct func_insn *r = &c->ins[i];
-        while (region + 1 < c->region_count && r->co >= c->regions[region + 1].co) {
-            region++;
-            after_end = 1;
-        }
-        if (bm_get(c->cov, r->co)) {
-            /*
-             * 1: a path ended here for good (ret, trap, padding): what follows may start a
-             * function. 3: a jump or call ended it: what follows is often a block of the same
-             * function (switch cases, code after noreturn calls), so only an aligned start counts.
-             */
-            unsigned f = fi_flow(r);
-            after_end = f == DIS_FLOW_RET || f == DIS_FLOW_INT3 || f == DIS_FLOW_UD ||
-                                f == DIS_FLOW_HLT || (r->cls & FI_F_PAD)
-                            ? 1
-                        : f == DIS_FLOW_JMP || f == DIS_FLOW_JMP_IND || f == DIS_FLOW_CALL ||
-                                f == DIS_FLOW_CALL_IND
-                            ? 3
-                            : 0;
-            continue;
-        }
-        if (bm_get(c->data, r->co)) {
-            after_end = 1;
-            continue;
-        }
-        if (r->cls & FI_F_PAD) {
-            after_end = 1;
-            continue;
-        }
-        if ((r->cls & FI_F_ZERO) || fi_flow(r) == DIS_FLOW_INVALID) {
-            after_end = 2; /* zeros and garbage are data more often than padding */
-            continue;
-        }
-        uint32_t avail;
-        const uint8_t *p = kin__func_bytes(c, r->co, &avail);
-        int pro = prologue(p, avail, c->bits);
-        /* After zeros only an aligned start counts; 00 xx (add [r], r8) opens data, not code. */
-        int aligned = (kin__func_va(c, r->co) & 15u) == 0;
-        if (pro || (after_end == 1 && p[0] != 0) || (after_end >= 2 && aligned && p[0] != 0)) {
-            if (try_candidate(c, r->co, KIN_FUNC_GAP, qi)) {
-                after_end = 0;
+    for (uint32_t region = 0; region < c->region_count; region++) {
+        const struct func_region *rg = &c->regions[region];
+        uint32_t end = rg->co + rg->size;
+        int after_end = 1; /* previous instruction ended a path or was padding */
+        uint32_t co = rg->co;
+        while (co < end) {
+            if (bm_get(c->cov, co)) {
+                /*
+                 * 1: a path ended here for good (ret, trap, padding): what follows may start a
+                 * function. 3: a jump or call ended it: what follows is often a block of the
+                 * same function (switch cases, code after noreturn calls), so only an aligned
+                 * start or a frame-opening prologue counts.
+                 */
+                co = next_uncovered(c, co, end);
+                if (co < end) {
+                    after_end = end_before(c, co, rg->co);
+                }
                 continue;
             }
+            if (bm_get(c->data, co)) {
+                after_end = 1;
+                co++;
+                continue;
+            }
+            uint32_t idx = kin__func_insn_at(c, co);
+            if (idx == FUNC_NONE) {
+                co++;
+                after_end = 2;
+                continue;
+            }
+            const struct func_insn r = c->ins[idx];
+            uint32_t len = r.len ? r.len : 1;
+            if (r.cls & FI_F_PAD) {
+                after_end = 1;
+                co += len;
+                continue;
+            }
+            if ((r.cls & FI_F_ZERO) || fi_flow(&r) == DIS_FLOW_INVALID) {
+                after_end = 2; /* zeros and garbage are data more often than padding */
+                co += len;
+                continue;
+            }
+            uint32_t avail;
+            const uint8_t *p = kin__func_bytes(c, co, &avail);
+            int pro = prologue(p, avail, c->bits);
+            /* After zeros only an aligned start counts; 00 xx (add [r], r8) opens data. */
+            int aligned = (kin__func_va(c, co) & 15u) == 0;
+            if (avail >= 2 && p[0] < 0x40 && (p[0] & 7u) < 4 && p[1] == 0) {
+                aligned = 0; /* alu [eax], al and friends: small integers in data */
+            }
+            if (pro || (after_end == 1 && p[0] != 0) || (after_end >= 2 && aligned && p[0] != 0) ||
+                (after_end == 3 && push_prologue(p, avail, c->bits))) {
+                if (try_candidate(c, co, KIN_FUNC_GAP, qi)) {
+                    after_end = 0;
+                    continue;
+                }
+            }
+            after_end = 0;
+            co += len;
         }
-        after_end = 0;
     }
 }
 

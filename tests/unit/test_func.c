@@ -346,6 +346,45 @@ static void test_jump_into_body(void)
     kin_sample_free(s);
 }
 
+/*
+ * Hand-assembled x86, unaligned code as gcc -O1 lays it out: a, called by the entry, ends with a
+ * jump; b follows at once, unaligned and referenced by nothing, and opens a frame with pushes.
+ * The gap scan must find b where it starts, not at its sub esp.
+ *   0x00 entry: call a (0x10); ret
+ *   0x10 a:     test ecx, ecx; je 0x17; xor eax, eax; ret; 0x17: mov eax, 1; jmp 0x16
+ *   0x1e b:     push ebp; push edi; push esi; push ebx; sub esp, 0x10; mov eax, [esp+0x24];
+ *               add esp, 0x10; pop ebx; pop esi; pop edi; pop ebp; ret
+ */
+static void test_unaligned_gap(void)
+{
+    uint8_t code[0x40];
+    memset(code, 0xcc, sizeof(code));
+    static const uint8_t entry[] = {0xe8, 0x0b, 0, 0, 0, 0xc3};
+    static const uint8_t a[] = {0x85, 0xc9, 0x74, 0x03, 0x31, 0xc0, 0xc3,
+                                0xb8, 1,    0,    0,    0,    0xeb, 0xf8};
+    static const uint8_t b[] = {0x55, 0x57, 0x56, 0x53, 0x83, 0xec, 0x10, 0x8b, 0x44, 0x24,
+                                0x24, 0x83, 0xc4, 0x10, 0x5b, 0x5e, 0x5f, 0x5d, 0xc3};
+    memcpy(code, entry, sizeof(entry));
+    memcpy(code + 0x10, a, sizeof(a));
+    memcpy(code + 0x1e, b, sizeof(b));
+    struct kin_sample *s = NULL;
+    struct kin_funcs *fs = analyze_raw(code, sizeof(code), KIN_ARCH_X86, 0x1000, &s);
+    if (!fs) {
+        check_failures++;
+        kin_sample_free(s);
+        return;
+    }
+    CHECK_EQ_U64(kin_funcs_count(fs), 3);
+    const struct kin_function *fn = find(fs, 0x101e);
+    CHECK(fn != NULL);
+    if (fn) {
+        CHECK(fn->flags & KIN_FUNC_GAP);
+        CHECK_EQ_U64(fn->insn_count, 12);
+    }
+    kin_funcs_free(fs);
+    kin_sample_free(s);
+}
+
 static struct kin_funcs *analyze_file(const char *name, struct kin_sample **s)
 {
     char path[512];
@@ -417,6 +456,7 @@ int main(void)
     test_tail_call();
     test_pic_jumptable();
     test_jump_into_body();
+    test_unaligned_gap();
     test_pe_thunks();
     CHECK_DONE();
 }
