@@ -97,6 +97,7 @@
 /* Attribution (issue #4, src/match/). */
 #define KIN_MAX_MATCH_HITS     (1u << 24) /* occurrences of query functions kept by stage 1 */
 #define KIN_MAX_MATCH_POSTINGS (1u << 25) /* postings kept for the query's distinct keys */
+#define KIN_MAX_MATCH_FETCH    (1u << 17) /* indexed functions read ahead for stage 2 (~40 MB) */
 
 /*
  * Index lookups (issue #4). A key (pichash or band value) held by more functions than this is

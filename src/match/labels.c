@@ -366,6 +366,8 @@ void kin__match_state_release(struct match_state *m)
     kin__free(m->keys);
     kin__free(m->key_of);
     kin__free(m->posts);
+    kin__free(m->fetched);
+    m->fetched = NULL;
     m->keys = NULL;
     m->key_of = NULL;
     m->posts = NULL;

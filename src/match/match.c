@@ -49,6 +49,7 @@ static kin_status run(struct match_state *m, int64_t self, struct kin_attributio
     double t0 = now_ms();
     KIN_TRY(kin__match_stage1(m));
     double t1 = now_ms();
+    KIN_TRY(kin__match_fetch(m));
     KIN_TRY(kin__match_stage2(m));
     double t2 = now_ms();
     kin_status st = kin__match_report(m, a);

@@ -103,6 +103,12 @@ struct match_actor {
     struct match_family *solo; /* the family, when it has no actor */
 };
 
+/* An indexed function read ahead for stage 2 (fetch.c). */
+struct match_fetched {
+    uint64_t id; /* (sample << STORE_FUNC_BITS) | index */
+    struct store_function fn;
+};
+
 struct match_state {
     struct store *store;
     const struct match_query *q;
@@ -138,6 +144,10 @@ struct match_state {
     struct match_hit *hits; /* kin__malloc vector */
     size_t hit_count, hit_cap;
     int hits_truncated; /* KIN_MAX_MATCH_HITS reached */
+
+    /* fetch.c: stage 2's functions, sorted by id (kin__malloc). */
+    struct match_fetched *fetched;
+    size_t fetched_count;
 
     /* score.c: per family slot, and per actor. */
     struct match_agg *fam_agg;
@@ -180,6 +190,15 @@ kin_status kin__match_keys(struct match_state *m);
 /* candidates.c: stage 1. Whether a query function can be evidence at all. */
 int kin__match_is_evidence(const struct match_params *p, const struct kin_function *f);
 kin_status kin__match_stage1(struct match_state *m);
+/*
+ * fetch.c: reads the indexed functions of stage 1's occurrences in the verified samples, in id
+ * order; kin__match_function() then gives one (from the store when not read ahead).
+ */
+kin_status kin__match_fetch(struct match_state *m);
+kin_status kin__match_function(struct match_state *m,
+                               int64_t sample,
+                               uint32_t func,
+                               struct store_function *out);
 /* score.c: stage 2 and the aggregates. */
 kin_status kin__match_stage2(struct match_state *m);
 /* The actor slot of a family (score.c). */

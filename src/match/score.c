@@ -129,7 +129,6 @@ static kin_status verify_function(struct match_state *m,
                                   double *sample_matched)
 {
     const struct match_params *p = m->p;
-    struct store *s = m->store;
     b->fam_n = b->act_n = b->sample_n = 0;
     for (uint32_t i = 0; i < qf->hit_count; i++) {
         const struct match_hit *h = &m->hits[qf->hit_begin + i];
@@ -138,7 +137,7 @@ static kin_status verify_function(struct match_state *m,
             continue;
         }
         struct store_function tf;
-        kin_status st = s->ops->get_function(s, ms->id, h->func, &tf);
+        kin_status st = kin__match_function(m, ms->id, h->func, &tf);
         m->stats->functions_fetched++;
         if (st == KIN_NOTFOUND) {
             continue; /* removed since its postings were read: not in this snapshot */
