@@ -314,15 +314,20 @@ kin_status kin__func_jumptable(struct func_ctx *c,
             }
             continue;
         }
+        if (is(m, "cdqe")) {
+            /* gcc -O0: mov eax, [table + idx]; cdqe (its operands are implicit). */
+            if (regs[0].kind == RV_LOAD && regs[0].width == 4) {
+                regs[0].sign = 1;
+            } else {
+                memset(&regs[0], 0, sizeof(regs[0]));
+            }
+            continue;
+        }
         if (r0 == DIS_REG_NONE || !(ops.written & 1u)) {
             continue;
         }
         struct regval nv;
         memset(&nv, 0, sizeof(nv));
-        if (is(m, "cdqe") && regs[0].kind == RV_LOAD && regs[0].width == 4) {
-            regs[0].sign = 1; /* gcc -O0: mov eax, [table + idx]; cdqe */
-            continue;
-        }
         if (is(m, "lea") && (d.mem == DIS_MEM_RIP || d.mem == DIS_MEM_ABS)) {
             nv.kind = RV_CONST;
             nv.v = d.addr;

@@ -385,6 +385,64 @@ static void test_unaligned_gap(void)
     kin_sample_free(s);
 }
 
+/*
+ * Hand-assembled x64 switch as gcc -O0 emits it: the entry is loaded into eax and sign-extended
+ * by cdqe (implicit operands) before the table address is added. Cases at 0x48 and 0x50 follow
+ * a ret, so the gap scan would take them for functions if the table were not resolved.
+ *   0x00 entry: call f (0x10); ret
+ *   0x10 f:     cmp edi, 2; ja 0x40; mov eax, edi; lea rdx, [rax*4]; lea rax, [rip+T];
+ *               mov eax, [rdx+rax]; cdqe; lea rdx, [rip+T]; add rax, rdx; jmp rax
+ *   0x38 case 0, 0x40 default, 0x48 case 1, 0x50 case 2: mov eax, N; ret
+ *   0x60 T:     0x38, 0x48, 0x50 minus T
+ */
+static void test_o0_jumptable(void)
+{
+    uint8_t code[0x70];
+    memset(code, 0xcc, sizeof(code));
+    static const uint8_t entry[] = {0xe8, 0x0b, 0, 0, 0, 0xc3};
+    static const uint8_t f[] = {
+        0x83, 0xff, 0x02,                   /* 0x10 cmp edi, 2 */
+        0x77, 0x2b,                         /* 0x13 ja 0x40 */
+        0x89, 0xf8,                         /* 0x15 mov eax, edi */
+        0x48, 0x8d, 0x14, 0x85, 0, 0, 0, 0, /* 0x17 lea rdx, [rax*4+0] */
+        0x48, 0x8d, 0x05, 0x3a, 0, 0, 0,    /* 0x1f lea rax, [rip+T] */
+        0x8b, 0x04, 0x02,                   /* 0x26 mov eax, [rdx+rax] */
+        0x48, 0x98,                         /* 0x29 cdqe */
+        0x48, 0x8d, 0x15, 0x2e, 0, 0, 0,    /* 0x2b lea rdx, [rip+T] */
+        0x48, 0x01, 0xd0,                   /* 0x32 add rax, rdx */
+        0xff, 0xe0,                         /* 0x35 jmp rax */
+    };
+    static const int32_t table[] = {0x38 - 0x60, 0x48 - 0x60, 0x50 - 0x60};
+    memcpy(code, entry, sizeof(entry));
+    memcpy(code + 0x10, f, sizeof(f));
+    static const uint8_t at[] = {0x38, 0x40, 0x48, 0x50};
+    for (int i = 0; i < 4; i++) {
+        uint8_t *c = code + at[i];
+        c[0] = 0xb8; /* mov eax, i; ret */
+        c[1] = (uint8_t)i;
+        c[2] = c[3] = c[4] = 0;
+        c[5] = 0xc3;
+    }
+    memcpy(code + 0x60, table, sizeof(table));
+    struct kin_sample *s = NULL;
+    struct kin_funcs *fs = analyze_raw(code, sizeof(code), KIN_ARCH_X64, 0x1000, &s);
+    if (!fs) {
+        check_failures++;
+        kin_sample_free(s);
+        return;
+    }
+    CHECK_EQ_U64(kin_funcs_count(fs), 2);
+    CHECK(find(fs, 0x1048) == NULL && find(fs, 0x1050) == NULL);
+    const struct kin_function *fn = find(fs, 0x1010);
+    CHECK(fn != NULL);
+    if (fn) {
+        /* 0x10, 0x15, three cases and the default. */
+        CHECK_EQ_U64(fn->block_count, 6);
+    }
+    kin_funcs_free(fs);
+    kin_sample_free(s);
+}
+
 static struct kin_funcs *analyze_file(const char *name, struct kin_sample **s)
 {
     char path[512];
@@ -457,6 +515,7 @@ int main(void)
     test_pic_jumptable();
     test_jump_into_body();
     test_unaligned_gap();
+    test_o0_jumptable();
     test_pe_thunks();
     CHECK_DONE();
 }
