@@ -861,7 +861,8 @@ static void gap_scan(struct func_ctx *c, uint32_t *qi)
                     continue;
                 }
             }
-            after_end = 0;
+            /* Unexplored code that ends a path (a ret of a function nothing found yet). */
+            after_end = end_kind(&r);
             co += len;
         }
     }
