@@ -333,6 +333,8 @@ kin_status kin__func_jumptable(struct func_ctx *c,
             nv.v = d.addr;
         } else if (is(m, "lea") && d.mem == DIS_MEM_INDEX && d.disp == 0 && d.mem_scale == 4) {
             nv.kind = RV_SCALED; /* gcc -O0: lea rdx, [idx*4] */
+        } else if (is(m, "shl") && ops.count == 2 && ops.kind[1] == 3 && d.imm == 2) {
+            nv.kind = RV_SCALED; /* gcc -O0 i386: shl eax, 2; mov eax, [eax + ebx - off] */
         } else if ((is(m, "mov") || is(m, "movsxd")) && ops.count == 2 && ops.kind[1] == 2 &&
                    d.mem == DIS_MEM_BASE && d.mem_scale == 1 && d.mem_base < 16 &&
                    d.mem_index < 16 &&
