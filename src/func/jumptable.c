@@ -20,7 +20,8 @@
 #include "../core/limits.h"
 #include "func.h"
 
-enum { RV_UNK = 0, RV_CONST, RV_LOAD, RV_SUM, RV_SCALED };
+/* RV_SCALED: an index times 4; RV_EADDR: the address of an entry (table + index * 4). */
+enum { RV_UNK = 0, RV_CONST, RV_LOAD, RV_SUM, RV_SCALED, RV_EADDR };
 
 struct regval {
     int kind;
@@ -335,6 +336,16 @@ kin_status kin__func_jumptable(struct func_ctx *c,
             nv.kind = RV_SCALED; /* gcc -O0: lea rdx, [idx*4] */
         } else if (is(m, "shl") && ops.count == 2 && ops.kind[1] == 3 && d.imm == 2) {
             nv.kind = RV_SCALED; /* gcc -O0 i386: shl eax, 2; mov eax, [eax + ebx - off] */
+        } else if (is(m, "add") && ops.count == 2 && ops.kind[1] == 3 && r0 < 16 &&
+                   regs[r0].kind == RV_SCALED) {
+            nv.kind = RV_EADDR; /* gcc -O0 i386: shl eax, 2; add eax, T; mov eax, [eax] */
+            nv.table = c->bits == 32 ? (d.imm & 0xffffffffu) : d.imm;
+        } else if (is(m, "mov") && ops.count == 2 && ops.kind[1] == 2 && d.mem == DIS_MEM_BASE &&
+                   d.mem_index == DIS_REG_NONE && d.mem_base < 16 &&
+                   regs[d.mem_base].kind == RV_EADDR && ops.width[1] == 32) {
+            nv.kind = RV_LOAD;
+            nv.table = regs[d.mem_base].table + (uint64_t)d.disp;
+            nv.width = 4;
         } else if ((is(m, "mov") || is(m, "movsxd")) && ops.count == 2 && ops.kind[1] == 2 &&
                    d.mem == DIS_MEM_BASE && d.mem_scale == 1 && d.mem_base < 16 &&
                    d.mem_index < 16 &&
