@@ -133,13 +133,18 @@ static uint64_t got_address(const struct func_ctx *c)
     return got;
 }
 
-/* 1 when the bytes are mov [esp+d], r32 or mov r32, [esp+d] (i386 stack spill or reload). */
-static int esp_slot_mov(struct func_ctx *c, uint32_t co)
+/*
+ * 1 when the bytes are mov [esp+d], r32 / mov r32, [esp+d] or the same on [ebp+d] (i386 stack
+ * spill or reload, with or without a frame pointer).
+ */
+static int slot_mov_bytes(struct func_ctx *c, uint32_t co)
 {
     uint32_t avail;
     const uint8_t *p = kin__func_bytes(c, co, &avail);
-    return avail >= 4 && (p[0] == 0x89 || p[0] == 0x8b) && (p[1] & 7u) == 4 &&
-           ((p[1] >> 6) == 1 || (p[1] >> 6) == 2) && p[2] == 0x24;
+    if (avail < 3 || (p[0] != 0x89 && p[0] != 0x8b) || ((p[1] >> 6) != 1 && (p[1] >> 6) != 2)) {
+        return 0;
+    }
+    return ((p[1] & 7u) == 4 && p[2] == 0x24) || (p[1] & 7u) == 5;
 }
 
 /* Replays mov [esp+d], r (remembers a constant) or mov r, [esp+d] (reloads it, weak). */
@@ -150,8 +155,9 @@ static void slot_mov(struct func_ctx *c, uint32_t co, struct regval regs[16], st
     if (decode_at(c, co, &d, &ops) != KIN_OK || ops.count != 2) {
         return;
     }
+    int64_t key = d.disp * 2 + (d.mem_base == 5); /* [ebp+d] and [esp+d] are distinct slots */
     unsigned i = 0;
-    while (i < sl->count && sl->disp[i] != d.disp) {
+    while (i < sl->count && sl->disp[i] != key) {
         i++;
     }
     if (ops.kind[0] == 2 && ops.kind[1] == 1 && ops.reg[1] < 16) {
@@ -160,7 +166,7 @@ static void slot_mov(struct func_ctx *c, uint32_t co, struct regval regs[16], st
                 sl->count++;
             }
             if (i < sl->count) {
-                sl->disp[i] = d.disp;
+                sl->disp[i] = key;
                 sl->val[i] = regs[ops.reg[1]].v;
             }
         } else if (i < sl->count) {
@@ -206,7 +212,7 @@ static void weak_constants(struct func_ctx *c,
             pic_base(c, &c->ins[trail[k - 1]], r, regs, &seen, &found);
             continue;
         }
-        if (c->bits == 32 && cls == DIS_CLS_MOV && esp_slot_mov(c, r->co)) {
+        if (c->bits == 32 && cls == DIS_CLS_MOV && slot_mov_bytes(c, r->co)) {
             slot_mov(c, r->co, regs, sl);
             continue;
         }
@@ -287,7 +293,7 @@ kin_status kin__func_jumptable(struct func_ctx *c,
                 continue;
             }
         }
-        if (c->bits == 32 && fi_class(&c->ins[run[i]]) == DIS_CLS_MOV && esp_slot_mov(c, co)) {
+        if (c->bits == 32 && fi_class(&c->ins[run[i]]) == DIS_CLS_MOV && slot_mov_bytes(c, co)) {
             slot_mov(c, co, regs, &sl);
             continue;
         }
