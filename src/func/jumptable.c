@@ -307,6 +307,10 @@ kin_status kin__func_jumptable(struct func_ctx *c,
         if ((is(m, "cmp") || is(m, "sub")) && ops.count == 2 && ops.kind[1] == 3) {
             /* clang -O0 checks the bound with sub idx, N; ja default */
             last_cmp = (int64_t)d.imm;
+            if (d.opwidth == 8 || d.opwidth == 16) {
+                /* cmp dl, 0xa2: the bound is unsigned in the operand's width. */
+                last_cmp = (int64_t)(d.imm & (d.opwidth == 8 ? 0xffu : 0xffffu));
+            }
             if (is(m, "cmp")) {
                 continue;
             }
