@@ -654,7 +654,8 @@ static void weak_seeds(struct func_ctx *c, uint32_t *qi)
         memset(&c->tmp, 0, sizeof(c->tmp));
         for (uint32_t i = 0; i < list.count; i++) {
             uint32_t co = list.v[i];
-            if ((i && list.v[i - 1] == co) || bm_get(c->cov, co) || bm_get(c->fstart, co)) {
+            if ((i && list.v[i - 1] == co) || bm_get(c->cov, co) || bm_get(c->fstart, co) ||
+                bm_get(c->data, co)) {
                 continue;
             }
             try_candidate(c, co, 0, qi);

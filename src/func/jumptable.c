@@ -36,7 +36,7 @@ struct regval {
 /* Constants spilled to [esp+disp] (i386), for reloads. */
 struct slots {
     int64_t disp[8];
-    uint64_t val[8];
+    struct regval val[8];
     unsigned count;
 };
 
@@ -141,14 +141,18 @@ static int slot_mov_bytes(struct func_ctx *c, uint32_t co)
 {
     uint32_t avail;
     const uint8_t *p = kin__func_bytes(c, co, &avail);
+    if (c->bits == 64 && avail > 0 && (p[0] & 0xf1u) == 0x40) {
+        p++; /* REX without .B: the base is still rsp or rbp */
+        avail--;
+    }
     if (avail < 3 || (p[0] != 0x89 && p[0] != 0x8b) || ((p[1] >> 6) != 1 && (p[1] >> 6) != 2)) {
         return 0;
     }
     return ((p[1] & 7u) == 4 && p[2] == 0x24) || (p[1] & 7u) == 5;
 }
 
-/* Replays mov [esp+d], r (remembers a constant) or mov r, [esp+d] (reloads it, weak). */
-static void slot_mov(struct func_ctx *c, uint32_t co, struct regval regs[16], struct slots *sl)
+static void
+slot_mov(struct func_ctx *c, uint32_t co, struct regval regs[16], struct slots *sl, int weak)
 {
     struct dis_insn d;
     struct dis_ops ops;
@@ -161,13 +165,13 @@ static void slot_mov(struct func_ctx *c, uint32_t co, struct regval regs[16], st
         i++;
     }
     if (ops.kind[0] == 2 && ops.kind[1] == 1 && ops.reg[1] < 16) {
-        if (regs[ops.reg[1]].kind == RV_CONST) {
+        if (regs[ops.reg[1]].kind != RV_UNK) {
             if (i == sl->count && sl->count < 8) {
                 sl->count++;
             }
             if (i < sl->count) {
                 sl->disp[i] = key;
-                sl->val[i] = regs[ops.reg[1]].v;
+                sl->val[i] = regs[ops.reg[1]];
             }
         } else if (i < sl->count) {
             sl->count--;
@@ -177,9 +181,8 @@ static void slot_mov(struct func_ctx *c, uint32_t co, struct regval regs[16], st
     } else if (ops.kind[0] == 1 && ops.reg[0] < 16) {
         memset(&regs[ops.reg[0]], 0, sizeof(regs[0]));
         if (i < sl->count) {
-            regs[ops.reg[0]].kind = RV_CONST;
-            regs[ops.reg[0]].v = sl->val[i];
-            regs[ops.reg[0]].weak = 1;
+            regs[ops.reg[0]] = sl->val[i];
+            regs[ops.reg[0]].weak = (uint8_t)(weak | sl->val[i].weak);
         }
     }
 }
@@ -213,7 +216,7 @@ static void weak_constants(struct func_ctx *c,
             continue;
         }
         if (c->bits == 32 && cls == DIS_CLS_MOV && slot_mov_bytes(c, r->co)) {
-            slot_mov(c, r->co, regs, sl);
+            slot_mov(c, r->co, regs, sl, 1);
             continue;
         }
         if (cls != DIS_CLS_LEA) {
@@ -261,6 +264,26 @@ kin_status kin__func_jumptable(struct func_ctx *c,
                                uint32_t fco,
                                struct u32vec *targets)
 {
+    /*
+     * A short run entered by a direct jump walked just before it (the shared indirect jump of
+     * computed-goto dispatch at -O0): the window reaches back into the run that jumped here.
+     */
+    if (trail_count - run_begin < KIN_MAX_JT_WINDOW && run_begin > 0 && run_begin < trail_count) {
+        const struct func_insn *j = &c->ins[trail[run_begin - 1]];
+        if (fi_flow(j) == DIS_FLOW_JMP && fi_valkind(j) == FI_VAL_CODE &&
+            j->val == c->ins[trail[run_begin]].co) {
+            uint32_t k = run_begin - 1;
+            while (k > 0 && trail_count - k < KIN_MAX_JT_WINDOW) {
+                unsigned f = fi_flow(&c->ins[trail[k - 1]]);
+                if (f != DIS_FLOW_NONE && f != DIS_FLOW_JCC && f != DIS_FLOW_CALL &&
+                    f != DIS_FLOW_CALL_IND) {
+                    break; /* the end of the run before */
+                }
+                k--;
+            }
+            run_begin = k;
+        }
+    }
     const uint32_t *run = trail + run_begin;
     uint32_t run_count = trail_count - run_begin;
     struct regval regs[16];
@@ -293,8 +316,8 @@ kin_status kin__func_jumptable(struct func_ctx *c,
                 continue;
             }
         }
-        if (c->bits == 32 && fi_class(&c->ins[run[i]]) == DIS_CLS_MOV && slot_mov_bytes(c, co)) {
-            slot_mov(c, co, regs, &sl);
+        if (fi_class(&c->ins[run[i]]) == DIS_CLS_MOV && slot_mov_bytes(c, co)) {
+            slot_mov(c, co, regs, &sl, 0);
             continue;
         }
         const char *m = kin__dis_mnemonic_name(d.mnemonic);
@@ -342,10 +365,13 @@ kin_status kin__func_jumptable(struct func_ctx *c,
         if (is(m, "lea") && (d.mem == DIS_MEM_RIP || d.mem == DIS_MEM_ABS)) {
             nv.kind = RV_CONST;
             nv.v = d.addr;
-        } else if (is(m, "lea") && d.mem == DIS_MEM_INDEX && d.disp == 0 && d.mem_scale == 4) {
-            nv.kind = RV_SCALED; /* gcc -O0: lea rdx, [idx*4] */
+        } else if (is(m, "lea") && d.mem == DIS_MEM_INDEX && d.disp == 0 &&
+                   (d.mem_scale == 4 || d.mem_scale == 8)) {
+            nv.kind = RV_SCALED; /* gcc -O0: lea rdx, [idx*4] (offsets) or [idx*8] (pointers) */
+            nv.width = d.mem_scale;
         } else if (is(m, "shl") && ops.count == 2 && ops.kind[1] == 3 && d.imm == 2) {
             nv.kind = RV_SCALED; /* gcc -O0 i386: shl eax, 2; mov eax, [eax + ebx - off] */
+            nv.width = 4;
         } else if (is(m, "add") && ops.count == 2 && ops.kind[1] == 3 && r0 < 16 &&
                    regs[r0].kind == RV_SCALED) {
             nv.kind = RV_EADDR; /* gcc -O0 i386: shl eax, 2; add eax, T; mov eax, [eax] */
@@ -368,7 +394,9 @@ kin_status kin__func_jumptable(struct func_ctx *c,
                 (uint64_t)d.disp;
             nv.width = (uint8_t)(ops.width[1] / 8);
             nv.sign = (uint8_t)is(m, "movsxd");
-            if (nv.width != 4) {
+            uint8_t scaled = regs[d.mem_base].kind == RV_SCALED ? regs[d.mem_base].width
+                                                                : regs[d.mem_index].width;
+            if (nv.width != 4 && !(nv.width == 8 && scaled == 8)) {
                 nv.kind = RV_UNK;
             }
         } else if (is(m, "movsxd") && r1 != DIS_REG_NONE && regs[r1].kind == RV_LOAD) {

@@ -443,6 +443,65 @@ static void test_o0_jumptable(void)
     kin_sample_free(s);
 }
 
+/*
+ * Hand-assembled x64 computed-goto dispatch as clang -O0 emits it: the table entry is stored to
+ * a stack slot and a shared block reached by a direct jump reloads it and jumps. The window of
+ * the indirect jump must reach back through the direct jump and follow the slot.
+ *   0x00 entry: call f (0x10); ret
+ *   0x10 f:     cmp edi, 3; ja 0x60; mov ecx, edi; lea rax, [rip+T]; mov rax, [rax+rcx*8];
+ *               mov [rsp-0x10], rax; jmp 0x30
+ *   0x30        mov rax, [rsp-0x10]; jmp rax
+ *   0x40, 0x48, 0x50, 0x58 cases, 0x60 default: mov eax, N; ret
+ *   0x80 T:     absolute addresses of the four cases
+ */
+static void test_slot_dispatch(void)
+{
+    uint8_t code[0xa0];
+    memset(code, 0xcc, sizeof(code));
+    static const uint8_t entry[] = {0xe8, 0x0b, 0, 0, 0, 0xc3};
+    static const uint8_t f[] = {
+        0x83, 0xff, 0x03,                   /* 0x10 cmp edi, 3 */
+        0x77, 0x4b,                         /* 0x13 ja 0x60 */
+        0x89, 0xf9,                         /* 0x15 mov ecx, edi */
+        0x48, 0x8d, 0x05, 0x62, 0,    0, 0, /* 0x17 lea rax, [rip+T] */
+        0x48, 0x8b, 0x04, 0xc8,             /* 0x1e mov rax, [rax+rcx*8] */
+        0x48, 0x89, 0x44, 0x24, 0xf0,       /* 0x22 mov [rsp-0x10], rax */
+        0xeb, 0x07,                         /* 0x27 jmp 0x30 */
+    };
+    static const uint8_t d[] = {0x48, 0x8b, 0x44, 0x24, 0xf0, 0xff, 0xe0};
+    memcpy(code, entry, sizeof(entry));
+    memcpy(code + 0x10, f, sizeof(f));
+    memcpy(code + 0x30, d, sizeof(d));
+    for (int i = 0; i < 5; i++) {
+        uint8_t *c = code + 0x40 + 8 * i;
+        c[0] = 0xb8; /* mov eax, i; ret */
+        c[1] = (uint8_t)i;
+        c[2] = c[3] = c[4] = 0;
+        c[5] = 0xc3;
+    }
+    for (int i = 0; i < 4; i++) {
+        uint64_t va = 0x1040 + 8 * (uint64_t)i;
+        memcpy(code + 0x80 + 8 * i, &va, 8);
+    }
+    struct kin_sample *s = NULL;
+    struct kin_funcs *fs = analyze_raw(code, sizeof(code), KIN_ARCH_X64, 0x1000, &s);
+    if (!fs) {
+        check_failures++;
+        kin_sample_free(s);
+        return;
+    }
+    CHECK_EQ_U64(kin_funcs_count(fs), 2);
+    CHECK(find(fs, 0x1048) == NULL && find(fs, 0x1050) == NULL && find(fs, 0x1058) == NULL);
+    const struct kin_function *fn = find(fs, 0x1010);
+    CHECK(fn != NULL);
+    if (fn) {
+        /* 0x10, 0x15, 0x30, four cases and the default. */
+        CHECK_EQ_U64(fn->block_count, 8);
+    }
+    kin_funcs_free(fs);
+    kin_sample_free(s);
+}
+
 static struct kin_funcs *analyze_file(const char *name, struct kin_sample **s)
 {
     char path[512];
@@ -516,6 +575,7 @@ int main(void)
     test_jump_into_body();
     test_unaligned_gap();
     test_o0_jumptable();
+    test_slot_dispatch();
     test_pe_thunks();
     CHECK_DONE();
 }
