@@ -133,6 +133,35 @@ def report(rows, rss):
     out.append(f"| claims of a sibling family (known-family) | {fam_claim} | - | - |")
     out.append(f"| claims naming another actor | {wrong} | - | - |")
     out.append("")
+    # Leave one family out, by held-out family: how much code its sibling families share.
+    out.append("By held-out family: the true actor's shares of the query's code (medians) come "
+               "from its other families only; where they hold next to nothing, code cannot name "
+               "the actor and kin must abstain.\n")
+    out.append("| actor | held-out family | queries | actor ranked first | matched (siblings) | "
+               "unique to the actor | known-actor, right | known-family (a sibling) |")
+    out.append("|---|---|---|---|---|---|---|---|")
+    groups = {}
+    for d in lofo:
+        groups.setdefault((d["truth_actor"], d["truth_family"]), []).append(d)
+    reach = [0, 0, 0]
+    for (actor, family), g in sorted(groups.items()):
+        cand = [next((c for c in d["actors"] if c["name"] == actor), None) for d in g]
+        matched = statistics.median(c["matched"] if c else 0.0 for c in cand)
+        unique = statistics.median(c["unique"] if c else 0.0 for c in cand)
+        first = sum(top(d, "actors") == actor for d in g)
+        right = sum(d["verdict"] == "known-actor" and d["actor"] == actor and claimed(d)
+                    for d in g)
+        sib = sum(claimed(d) and d["verdict"] == "known-family" for d in g)
+        if matched >= 0.10:
+            reach[0] += len(g)
+            reach[1] += first
+            reach[2] += right
+        out.append(f"| {actor} | {family} | {len(g)} | {first} | {100 * matched:.1f} % | "
+                   f"{100 * unique:.1f} % | {right} | {sib} |")
+    out.append("")
+    out.append(f"Held-out families whose siblings hold 10 % or more of their code: {reach[0]} "
+               f"queries, actor ranked first {pct(reach[1], reach[0])}, known-actor claims "
+               f"{pct(reach[2], reach[0])}.\n")
     # Leave one actor out.
     n = len(loao)
     fa = [d for d in loao if claimed(d)]
@@ -172,6 +201,12 @@ def main():
     rss = None
     if args.src:
         rows = load(args.src)
+        err = os.path.splitext(args.src)[0] + ".err"  # bench_attribution's stderr, if kept
+        if os.path.exists(err):
+            with open(err) as f:
+                for line in f:
+                    if "peak RSS" in line:
+                        rss = line.split("peak RSS")[1].strip()
     else:
         os.makedirs(os.path.dirname(args.jsonl), exist_ok=True)
         rss = run_bench(args)

@@ -298,13 +298,14 @@ size_caveat(struct match_state *m, const struct kin_attribution_report *r, struc
         add_line(m, c,
                  kin__arena_printf(
                      m->arena,
-                     a->size_ratio > 1 ? "'%s' shares much of this code, but its closest sample "
-                                         "is %.1f times the size of this file: this file looks "
-                                         "like a part of it (same code base), not a variant."
+                     a->size_ratio > 1 ? "'%s' shares much of this code, but its sample sharing "
+                                         "the most is %.1f times the size of this file: this "
+                                         "file looks like a part of it (same code base), not a "
+                                         "variant."
                                        : "'%s' shares much of this code, but this file is "
-                                         "%.1f times the size of its closest sample: it contains "
-                                         "that program, or its code base, and more; not a "
-                                         "variant.",
+                                         "%.1f times the size of its sample sharing the most: it "
+                                         "contains that program, or its code base, and more; "
+                                         "not a variant.",
                      fam->name, a->size_ratio > 1 ? a->size_ratio : 1.0 / a->size_ratio));
     }
 }
