@@ -241,8 +241,14 @@ static kin_status open_at(const char *path, uint32_t flags, int max_version, str
     if (st != KIN_OK) {
         return st;
     }
-    /* Page cache per connection (KiB): merges and removals write across large B-trees. */
-    st = exec(s, s->base.readonly ? "PRAGMA cache_size = -65536" : "PRAGMA cache_size = -262144",
+    /*
+     * Page cache per connection (KiB). Merges and removals write across large B-trees: a large
+     * cache. A reader (a query) touches each leaf page once, in key order, so a cache beyond the
+     * interior pages only costs: every page it keeps is fresh memory, faulted in and zeroed by
+     * the kernel. Measured at 8 million indexed functions (`kin attribute --timing`, index part
+     * CPU): 2 MB instead of 64 MB took gawk from 59 to 31 ms and 7za.exe from 157 to 110 ms.
+     */
+    st = exec(s, s->base.readonly ? "PRAGMA cache_size = -2048" : "PRAGMA cache_size = -262144",
               "setting the cache size");
     if (st == KIN_OK && !s->base.readonly && !s->memory) {
         /* A merge may fill the write-ahead log; give the space back after each checkpoint. */
