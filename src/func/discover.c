@@ -805,6 +805,16 @@ static int push_prologue(const uint8_t *p, uint32_t n, int bits)
  */
 static void gap_scan(struct func_ctx *c, uint32_t *qi)
 {
+    /*
+     * Whether this binary aligns its functions (MSVC, LLVM, gcc -O2): 90 % of the starts known
+     * so far on 16 bytes. Then an unaligned stretch after a ret that no function covers is more
+     * likely a case of an unresolved switch than an unreferenced function.
+     */
+    uint32_t n_aligned = 0;
+    for (uint32_t i = 0; i < c->start_count; i++) {
+        n_aligned += (kin__func_va(c, c->starts[i].co) & 15u) == 0;
+    }
+    int aligns = c->start_count >= 16 && n_aligned >= c->start_count / 10 * 9;
     for (uint32_t region = 0; region < c->region_count; region++) {
         const struct func_region *rg = &c->regions[region];
         uint32_t end = rg->co + rg->size;
@@ -856,14 +866,18 @@ static void gap_scan(struct func_ctx *c, uint32_t *qi)
                 aligned = 0; /* alu [eax], al and friends: small integers in data */
             }
             if (pro || (after_end == 1 && p[0] != 0) || (after_end >= 2 && aligned && p[0] != 0) ||
+                (after_end == 4 && push_prologue(p, avail, c->bits)) ||
                 (after_end == 3 && push_prologue(p, avail, c->bits))) {
                 if (try_candidate(c, co, KIN_FUNC_GAP, qi)) {
                     after_end = 0;
                     continue;
                 }
             }
-            /* Unexplored code that ends a path (a ret of a function nothing found yet). */
-            after_end = end_kind(&r);
+            /*
+             * Unexplored code that ends a path for good (a ret of a function nothing found yet)
+             * lets what follows be a candidate.
+             */
+            after_end = end_kind(&r) == 1 ? (aligns ? 4 : 1) : 0; /* not jumps: switch cases */
             co += len;
         }
     }

@@ -290,6 +290,8 @@ kin_status kin__func_jumptable(struct func_ctx *c,
     struct dis_insn d;
     struct dis_ops ops;
     uint32_t bound = 0, mask = 0;
+    int in_code_ok =
+        0; /* a movzx-bounded table may lie in code (LLVM puts it after the function) */
     int64_t last_cmp = -1;
     if (run_count == 0) {
         return KIN_NOTFOUND;
@@ -325,6 +327,11 @@ kin_status kin__func_jumptable(struct func_ctx *c,
             d.imm < KIN_MAX_JUMPTABLE && (d.imm & (d.imm + 1)) == 0) {
             mask = (uint32_t)d.imm + 1; /* and idx, 2^k - 1: at most 2^k entries */
         }
+        if (is(m, "movzx") && ops.count == 2 && (ops.width[1] == 8 || ops.width[1] == 16)) {
+            /* movzx eax, byte/word [x]: the index is small (an enum or opcode). */
+            mask = ops.width[1] == 8 ? 256 : KIN_MAX_JUMPTABLE;
+            in_code_ok = 1;
+        }
         uint8_t r0 = ops.count > 0 && ops.kind[0] == 1 ? ops.reg[0] : DIS_REG_NONE;
         uint8_t r1 = ops.count > 1 && ops.kind[1] == 1 ? ops.reg[1] : DIS_REG_NONE;
         if ((is(m, "cmp") || is(m, "sub")) && ops.count == 2 && ops.kind[1] == 3) {
@@ -337,6 +344,11 @@ kin_status kin__func_jumptable(struct func_ctx *c,
             if (is(m, "cmp")) {
                 continue;
             }
+        }
+        if ((is(m, "cmovb") || is(m, "cmovnb") || is(m, "cmovbe") || is(m, "cmovnbe")) &&
+            last_cmp >= 0 && last_cmp < (int64_t)KIN_MAX_JUMPTABLE && !bound) {
+            /* LLVM clamps instead of branching: cmp al, 3; mov ecx, 3; cmovb ecx, eax. */
+            bound = (uint32_t)last_cmp + 1;
         }
         if (d.flow == DIS_FLOW_JCC) {
             if (last_cmp >= 0 && last_cmp < (int64_t)KIN_MAX_JUMPTABLE) {
@@ -504,7 +516,8 @@ kin_status kin__func_jumptable(struct func_ctx *c,
         t.table &= 0xffffffffu;
     }
     uint32_t table_co = kin__func_co(c, t.table);
-    if ((table_co != FUNC_NONE || t.weak) && bound == 0 && (mask == 0 || table_co != FUNC_NONE)) {
+    if ((table_co != FUNC_NONE || t.weak) && bound == 0 &&
+        (mask == 0 || (table_co != FUNC_NONE && !in_code_ok))) {
         return KIN_NOTFOUND; /* unbounded table inside code or from a guessed base */
     }
     /*
@@ -524,6 +537,11 @@ kin_status kin__func_jumptable(struct func_ctx *c,
     for (; n < limit; n++) {
         uint64_t e = 0;
         uint64_t at = t.table + (uint64_t)n * t.width;
+        if (!bound && table_co != FUNC_NONE &&
+            (table_co + (uint64_t)(n + 1) * t.width > next ||
+             bm_get(c->cov, table_co + n * t.width))) {
+            break; /* a table in code ends at the next function or at explored code */
+        }
         if (t.width == 8) {
             if (!kin__func_read(c, at, &e, 8)) {
                 break;
@@ -543,7 +561,9 @@ kin_status kin__func_jumptable(struct func_ctx *c,
         if (tco == FUNC_NONE) {
             break;
         }
-        if (!bound && (tco < fco || tco >= next)) {
+        if (!bound && (tco < fco || tco >= next ||
+                       (table_co != FUNC_NONE && (tco >= table_co || !bm_get(c->istart, tco))))) {
+            /* In code, a case precedes its table and starts where the linear sweep has one. */
             break; /* unbounded: stop at the first entry that leaves the function */
         }
         if (!kin__u32_push(c, targets, tco)) {

@@ -502,6 +502,73 @@ static void test_slot_dispatch(void)
     kin_sample_free(s);
 }
 
+/*
+ * Hand-assembled x64 switches as LLVM lays them out, tables in code right after the function:
+ * g clamps its index with cmov instead of a bounds branch; h takes a byte as the index (movzx)
+ * and has no bound at all. Both tables must be read (their cases become blocks, not functions).
+ *   0x00 entry: call g (0x10); call h (0x60); ret
+ *   0x10 g:     cmp edi, 2; mov eax, 2; cmovb eax, edi; lea rcx, [rip+T1]; movsxd rax, [rcx+rax*4];
+ *               add rax, rcx; jmp rax
+ *   0x30, 0x38, 0x40 cases: mov eax, N; ret      0x48 T1: 0x30, 0x38, 0x40 minus T1
+ *   0x60 h:     movzx eax, byte [rdi]; lea rcx, [rip+T2]; movsxd rax, [rcx+rax*4]; add rax, rcx;
+ *               jmp rax
+ *   0x78, 0x80 cases: mov eax, N; ret            0x88 T2: 0x78, 0x80 minus T2; int3 padding
+ */
+static void test_llvm_tables(void)
+{
+    uint8_t code[0xa0];
+    memset(code, 0xcc, sizeof(code));
+    static const uint8_t entry[] = {0xe8, 0x0b, 0, 0, 0, 0xe8, 0x56, 0, 0, 0, 0xc3};
+    static const uint8_t g[] = {
+        0x83, 0xff, 0x02,                /* 0x10 cmp edi, 2 */
+        0xb8, 0x02, 0,    0,    0,       /* 0x13 mov eax, 2 */
+        0x0f, 0x42, 0xc7,                /* 0x18 cmovb eax, edi */
+        0x48, 0x8d, 0x0d, 0x26, 0, 0, 0, /* 0x1b lea rcx, [rip+0x26] (0x48) */
+        0x48, 0x63, 0x04, 0x81,          /* 0x22 movsxd rax, [rcx+rax*4] */
+        0x48, 0x01, 0xc8,                /* 0x26 add rax, rcx */
+        0xff, 0xe0,                      /* 0x29 jmp rax */
+    };
+    static const uint8_t h[] = {
+        0x0f, 0xb6, 0x07,                /* 0x60 movzx eax, byte [rdi] */
+        0x48, 0x8d, 0x0d, 0x1e, 0, 0, 0, /* 0x63 lea rcx, [rip+0x1e] (0x88) */
+        0x48, 0x63, 0x04, 0x81,          /* 0x6a movsxd rax, [rcx+rax*4] */
+        0x48, 0x01, 0xc8,                /* 0x6e add rax, rcx */
+        0xff, 0xe0,                      /* 0x71 jmp rax */
+    };
+    static const int32_t t1[] = {0x30 - 0x48, 0x38 - 0x48, 0x40 - 0x48};
+    static const int32_t t2[] = {0x78 - 0x88, 0x80 - 0x88};
+    static const uint8_t cases[] = {0x30, 0x38, 0x40, 0x78, 0x80};
+    memcpy(code, entry, sizeof(entry));
+    memcpy(code + 0x10, g, sizeof(g));
+    memcpy(code + 0x60, h, sizeof(h));
+    for (int i = 0; i < 5; i++) {
+        uint8_t *c = code + cases[i];
+        c[0] = 0xb8; /* mov eax, i; ret */
+        c[1] = (uint8_t)i;
+        c[2] = c[3] = c[4] = 0;
+        c[5] = 0xc3;
+    }
+    memcpy(code + 0x48, t1, sizeof(t1));
+    memcpy(code + 0x88, t2, sizeof(t2));
+    struct kin_sample *s = NULL;
+    struct kin_funcs *fs = analyze_raw(code, sizeof(code), KIN_ARCH_X64, 0x1000, &s);
+    if (!fs) {
+        check_failures++;
+        kin_sample_free(s);
+        return;
+    }
+    CHECK_EQ_U64(kin_funcs_count(fs), 3);
+    CHECK(find(fs, 0x1038) == NULL && find(fs, 0x1040) == NULL && find(fs, 0x1080) == NULL);
+    const struct kin_function *fg = find(fs, 0x1010), *fh = find(fs, 0x1060);
+    CHECK(fg != NULL && fh != NULL);
+    if (fg && fh) {
+        CHECK_EQ_U64(fg->block_count, 4);
+        CHECK_EQ_U64(fh->block_count, 3);
+    }
+    kin_funcs_free(fs);
+    kin_sample_free(s);
+}
+
 static struct kin_funcs *analyze_file(const char *name, struct kin_sample **s)
 {
     char path[512];
@@ -576,6 +643,7 @@ int main(void)
     test_unaligned_gap();
     test_o0_jumptable();
     test_slot_dispatch();
+    test_llvm_tables();
     test_pe_thunks();
     CHECK_DONE();
 }
