@@ -159,6 +159,7 @@ struct match_state {
     double denom_raw;    /* non-library evidence code, bytes */
     uint64_t query_size; /* bytes of all the query's functions (a sample's code_size) */
     int small_index;     /* too few actors and no library family: rarity cannot be judged */
+    double family_top;   /* best family score (verdict.c) */
 
     /* indicators.c: a sentence each for the caveats and next steps, NULL when none. */
     const char *ioc_caveat;
@@ -211,6 +212,11 @@ double kin__match_actor_weight(const struct match_qfunc *f);
  * comparable size (variant_size_ratio), or the size is unknown.
  */
 int kin__match_family_variant(const struct match_state *m, size_t f);
+/*
+ * verdict.c: the rank tier of family slot f: 1 for a variant candidate holding at least a tenth
+ * of the best family score, else 0. Valid once kin__match_confidences() has run.
+ */
+int kin__match_family_tier(const struct match_state *m, size_t f);
 /*
  * verdict.c: the confidence of every family and actor (arrays of family_count and actor_count),
  * the best of each (SIZE_MAX when none), then the claim written into r.

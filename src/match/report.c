@@ -68,7 +68,7 @@ static kin_status family_candidates(struct match_state *m,
         const struct match_family *fam = &m->families[f];
         if (!fam->excluded && fam->kind != KIN_FAMILY_LIBRARY && m->fam_agg[f].functions) {
             v[n].slot = f;
-            v[n].tier = kin__match_family_variant(m, f);
+            v[n].tier = kin__match_family_tier(m, f);
             v[n].score = m->fam_agg[f].score;
             n++;
         }

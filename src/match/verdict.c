@@ -177,6 +177,19 @@ int kin__match_family_variant(const struct match_state *m, size_t f)
     return r <= k && r * k >= 1.0;
 }
 
+/*
+ * A variant candidate ranks before the others only if it holds a tenth of the best family score:
+ * a family of the right size holding next to nothing (0.1 % of the code) says less than one of
+ * another size holding much.
+ */
+#define VARIANT_MIN_SCORE 0.1
+
+int kin__match_family_tier(const struct match_state *m, size_t f)
+{
+    return kin__match_family_variant(m, f) &&
+           m->fam_agg[f].score >= VARIANT_MIN_SCORE * m->family_top;
+}
+
 /* Fills the confidence of every family and actor with matched code. */
 void kin__match_confidences(struct match_state *m,
                             uint32_t *fam_conf,
@@ -203,8 +216,16 @@ void kin__match_confidences(struct match_state *m,
         } else if (sc > top2) {
             top2 = sc;
         }
-        /* The best candidate: a variant candidate before any other, then the highest score. */
-        int v = kin__match_family_variant(m, f);
+    }
+    m->family_top = top1;
+    for (size_t f = 0; f < m->family_count; f++) {
+        double sc = m->fam_agg[f].score;
+        if (m->families[f].excluded || m->families[f].kind == KIN_FAMILY_LIBRARY ||
+            !m->fam_agg[f].functions) {
+            continue;
+        }
+        /* The best candidate: the first tier (a variant candidate) first, then the score. */
+        int v = kin__match_family_tier(m, f);
         if (*best_fam == SIZE_MAX || v > best_variant || (v == best_variant && sc > best)) {
             *best_fam = f;
             best = sc;
