@@ -184,6 +184,63 @@ lookup_batch(struct match_state *m, enum store_kind kind, struct match_key **key
     return m->nomem ? KIN_NOMEM : KIN_OK;
 }
 
+/*
+ * Sorts v[0..n) into cmp_qk's order: by kind and band (one counting pass), then by signed
+ * value (an LSD radix sort of 16-bit digits, run first; every pass is stable). A Go program's
+ * query has 600,000 keys, where qsort with a call per comparison took a fifth of the index
+ * part. Few keys: qsort. Returns -1 when out of memory.
+ */
+#define QK_DIGIT 16
+static int sort_keys(struct qk *v, size_t n)
+{
+    if (n < 4096) {
+        qsort(v, n, sizeof(*v), cmp_qk);
+        return 0;
+    }
+    struct qk *tmp = kin__malloc(n * sizeof(*tmp));
+    size_t *count = kin__malloc(((size_t)1 << QK_DIGIT) * sizeof(*count));
+    if (!tmp || !count) {
+        kin__free(tmp);
+        kin__free(count);
+        return -1;
+    }
+    struct qk *from = v, *to = tmp;
+    const uint64_t flip = (uint64_t)1 << 63; /* signed order as unsigned */
+    const size_t digits = (size_t)1 << QK_DIGIT;
+    /* Passes 0-3: value digits, least significant first; pass 4: kind then band. */
+    for (unsigned pass = 0; pass < 5; pass++) {
+        size_t buckets = pass < 4 ? digits : 2 * (KIN_LSH_BANDS + 1);
+        memset(count, 0, buckets * sizeof(*count));
+        for (size_t i = 0; i < n; i++) {
+            size_t d = pass < 4
+                           ? (size_t)(((from[i].value ^ flip) >> (QK_DIGIT * pass)) & (digits - 1))
+                           : from[i].kind * (KIN_LSH_BANDS + 1) + from[i].band;
+            count[d]++;
+        }
+        size_t sum = 0;
+        for (size_t d = 0; d < buckets; d++) {
+            size_t c = count[d];
+            count[d] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++) {
+            size_t d = pass < 4
+                           ? (size_t)(((from[i].value ^ flip) >> (QK_DIGIT * pass)) & (digits - 1))
+                           : from[i].kind * (KIN_LSH_BANDS + 1) + from[i].band;
+            to[count[d]++] = from[i];
+        }
+        struct qk *t = from;
+        from = to;
+        to = t;
+    }
+    if (from != v) {
+        memcpy(v, from, n * sizeof(*v));
+    }
+    kin__free(tmp);
+    kin__free(count);
+    return 0;
+}
+
 static void key_values(const struct kin_function *f, uint64_t *values)
 {
     values[0] = f->pichash;
@@ -210,7 +267,10 @@ kin_status kin__match_keys(struct match_state *m)
             k->slot = (uint32_t)(i * KIN_MATCH_KEYS + j);
         }
     }
-    qsort(v, n, sizeof(*v), cmp_qk);
+    if (sort_keys(v, n) != 0) {
+        kin__free(v);
+        return KIN_NOMEM;
+    }
     size_t distinct = 0;
     for (size_t i = 0; i < n; i++) {
         distinct += i == 0 || cmp_qk(&v[i], &v[i - 1]) != 0;
