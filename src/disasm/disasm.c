@@ -471,7 +471,13 @@ kin__dis_decode(const struct dis *d, const uint8_t *p, size_t n, uint64_t va, st
     }
 
     /* Token: canonical mnemonic + operand form + width class + memory class. */
-    if (out->mem != DIS_MEM_NONE) {
+    if (out->mem != DIS_MEM_NONE && (out->flags & DIS_F_STACKMEM) && m != ZYDIS_MNEMONIC_LEA) {
+        /*
+         * A stack slot ([esp/ebp/rsp/rbp + d]) reads as a register: an unoptimised build keeps
+         * locals in stack slots where an optimised one keeps them in registers (scheme 3).
+         */
+        form |= FORM_REGREG;
+    } else if (out->mem != DIS_MEM_NONE) {
         form |= FORM_MEM;
         unsigned mc = out->mem == DIS_MEM_RIP || out->mem == DIS_MEM_ABS ? 1u
                       : (out->flags & DIS_F_STACKMEM)                    ? 2u

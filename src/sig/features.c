@@ -139,7 +139,7 @@ kin_status kin__sig_minhash(struct func_ctx *c,
     uint32_t njcc = 0, nret = 0;
     for (uint32_t bi = 0; bi < b->block_count; bi++) {
         const struct func_block *blk = &b->blocks[bi];
-        uint32_t classes = 0, n = 0;
+        uint32_t classes = 0;
         for (uint32_t k = 0; k < blk->count; k++) {
             const struct func_insn *r = &c->ins[b->insns[blk->first + k]];
             if (r->cls & FI_F_PAD) {
@@ -150,7 +150,6 @@ kin_status kin__sig_minhash(struct func_ctx *c,
                 kin__oph_add(&o, kin__feat(F_UNI, tok, 0));
             }
             classes |= 1u << fi_class(r);
-            n++;
             njcc += fi_flow(r) == DIS_FLOW_JCC;
             nret += fi_flow(r) == DIS_FLOW_RET;
             unsigned vk = fi_valkind(r);
@@ -171,7 +170,8 @@ kin_status kin__sig_minhash(struct func_ctx *c,
             }
         }
         unsigned in = blk->indeg > 3 ? 3u : blk->indeg, out = blk->outdeg > 3 ? 3u : blk->outdeg;
-        uint64_t shape = in | (out << 2) | (log2_bucket(n) << 4);
+        /* Degrees and classes, not the size: block sizes follow the optimisation level. */
+        uint64_t shape = in | (out << 2);
         kin__oph_add(&o, kin__feat(F_BLOCK, shape, classes));
     }
     for (uint32_t i = 0; i < b->api_count; i++) {
