@@ -516,6 +516,16 @@ kin_status kin__func_jumptable(struct func_ctx *c,
         t.table &= 0xffffffffu;
     }
     uint32_t table_co = kin__func_co(c, t.table);
+    if (t.kind == RV_SUM && !t.weak && table_co != FUNC_NONE) {
+        /*
+         * A table of offsets relative to its own address, inside code, with no bound in sight
+         * (LLVM switching on an enum loaded from memory): read like a movzx-bounded one.
+         */
+        in_code_ok = 1;
+        if (!mask) {
+            mask = KIN_MAX_JUMPTABLE;
+        }
+    }
     if ((table_co != FUNC_NONE || t.weak) && bound == 0 &&
         (mask == 0 || (table_co != FUNC_NONE && !in_code_ok))) {
         return KIN_NOTFOUND; /* unbounded table inside code or from a guessed base */

@@ -505,20 +505,24 @@ static void test_slot_dispatch(void)
 /*
  * Hand-assembled x64 switches as LLVM lays them out, tables in code right after the function:
  * g clamps its index with cmov instead of a bounds branch; h takes a byte as the index (movzx)
- * and has no bound at all. Both tables must be read (their cases become blocks, not functions).
- *   0x00 entry: call g (0x10); call h (0x60); ret
+ * and has no bound at all; k switches on a 32-bit value loaded from memory, unbounded. All three
+ * tables must be read (their cases become blocks, not functions).
+ *   0x00 entry: call g (0x10); call h (0x60); call k (0xa0); ret
  *   0x10 g:     cmp edi, 2; mov eax, 2; cmovb eax, edi; lea rcx, [rip+T1]; movsxd rax, [rcx+rax*4];
  *               add rax, rcx; jmp rax
  *   0x30, 0x38, 0x40 cases: mov eax, N; ret      0x48 T1: 0x30, 0x38, 0x40 minus T1
  *   0x60 h:     movzx eax, byte [rdi]; lea rcx, [rip+T2]; movsxd rax, [rcx+rax*4]; add rax, rcx;
  *               jmp rax
  *   0x78, 0x80 cases: mov eax, N; ret            0x88 T2: 0x78, 0x80 minus T2; int3 padding
+ *   0xa0 k:     mov eax, [rdi]; lea rcx, [rip+T3]; movsxd rax, [rcx+rax*4]; add rax, rcx; jmp rax
+ *   0xb8, 0xc0 cases                             0xc8 T3: 0xb8, 0xc0 minus T3; int3 padding
  */
 static void test_llvm_tables(void)
 {
-    uint8_t code[0xa0];
+    uint8_t code[0xe0];
     memset(code, 0xcc, sizeof(code));
-    static const uint8_t entry[] = {0xe8, 0x0b, 0, 0, 0, 0xe8, 0x56, 0, 0, 0, 0xc3};
+    static const uint8_t entry[] = {0xe8, 0x0b, 0,    0,    0, 0xe8, 0x56, 0,
+                                    0,    0,    0xe8, 0x91, 0, 0,    0,    0xc3};
     static const uint8_t g[] = {
         0x83, 0xff, 0x02,                /* 0x10 cmp edi, 2 */
         0xb8, 0x02, 0,    0,    0,       /* 0x13 mov eax, 2 */
@@ -535,13 +539,22 @@ static void test_llvm_tables(void)
         0x48, 0x01, 0xc8,                /* 0x6e add rax, rcx */
         0xff, 0xe0,                      /* 0x71 jmp rax */
     };
+    static const uint8_t k[] = {
+        0x8b, 0x07,                      /* 0xa0 mov eax, [rdi] */
+        0x48, 0x8d, 0x0d, 0x1f, 0, 0, 0, /* 0xa2 lea rcx, [rip+0x1f] (0xc8) */
+        0x48, 0x63, 0x04, 0x81,          /* 0xa9 movsxd rax, [rcx+rax*4] */
+        0x48, 0x01, 0xc8,                /* 0xad add rax, rcx */
+        0xff, 0xe0,                      /* 0xb0 jmp rax */
+    };
     static const int32_t t1[] = {0x30 - 0x48, 0x38 - 0x48, 0x40 - 0x48};
     static const int32_t t2[] = {0x78 - 0x88, 0x80 - 0x88};
-    static const uint8_t cases[] = {0x30, 0x38, 0x40, 0x78, 0x80};
+    static const int32_t t3[] = {0xb8 - 0xc8, 0xc0 - 0xc8};
+    static const uint8_t cases[] = {0x30, 0x38, 0x40, 0x78, 0x80, 0xb8, 0xc0};
     memcpy(code, entry, sizeof(entry));
     memcpy(code + 0x10, g, sizeof(g));
     memcpy(code + 0x60, h, sizeof(h));
-    for (int i = 0; i < 5; i++) {
+    memcpy(code + 0xa0, k, sizeof(k));
+    for (int i = 0; i < 7; i++) {
         uint8_t *c = code + cases[i];
         c[0] = 0xb8; /* mov eax, i; ret */
         c[1] = (uint8_t)i;
@@ -550,6 +563,7 @@ static void test_llvm_tables(void)
     }
     memcpy(code + 0x48, t1, sizeof(t1));
     memcpy(code + 0x88, t2, sizeof(t2));
+    memcpy(code + 0xc8, t3, sizeof(t3));
     struct kin_sample *s = NULL;
     struct kin_funcs *fs = analyze_raw(code, sizeof(code), KIN_ARCH_X64, 0x1000, &s);
     if (!fs) {
@@ -557,13 +571,16 @@ static void test_llvm_tables(void)
         kin_sample_free(s);
         return;
     }
-    CHECK_EQ_U64(kin_funcs_count(fs), 3);
+    CHECK_EQ_U64(kin_funcs_count(fs), 4);
     CHECK(find(fs, 0x1038) == NULL && find(fs, 0x1040) == NULL && find(fs, 0x1080) == NULL);
+    CHECK(find(fs, 0x10c0) == NULL);
     const struct kin_function *fg = find(fs, 0x1010), *fh = find(fs, 0x1060);
-    CHECK(fg != NULL && fh != NULL);
-    if (fg && fh) {
+    const struct kin_function *fk = find(fs, 0x10a0);
+    CHECK(fg != NULL && fh != NULL && fk != NULL);
+    if (fg && fh && fk) {
         CHECK_EQ_U64(fg->block_count, 4);
         CHECK_EQ_U64(fh->block_count, 3);
+        CHECK_EQ_U64(fk->block_count, 3);
     }
     kin_funcs_free(fs);
     kin_sample_free(s);
