@@ -353,7 +353,8 @@ static void test_jump_into_body(void)
  *   0x00 entry: call a (0x10); ret
  *   0x10 a:     test ecx, ecx; je 0x17; xor eax, eax; ret; 0x17: mov eax, 1; jmp 0x16
  *   0x1e b:     push ebp; push edi; push esi; push ebx; sub esp, 0x10; mov eax, [esp+0x24];
- *               add esp, 0x10; pop ebx; pop esi; pop edi; pop ebp; ret
+ *               add esp, 0x10; pop ebx; pop esi; pop edi; pop ebp; jmp 0x16 (into a's ret)
+ *   0x32 d:     sub esp, 0x1c; mov eax, [esp+0x20]; add esp, 0x1c; ret (a frame without pushes)
  */
 static void test_unaligned_gap(void)
 {
@@ -363,10 +364,12 @@ static void test_unaligned_gap(void)
     static const uint8_t a[] = {0x85, 0xc9, 0x74, 0x03, 0x31, 0xc0, 0xc3,
                                 0xb8, 1,    0,    0,    0,    0xeb, 0xf8};
     static const uint8_t b[] = {0x55, 0x57, 0x56, 0x53, 0x83, 0xec, 0x10, 0x8b, 0x44, 0x24,
-                                0x24, 0x83, 0xc4, 0x10, 0x5b, 0x5e, 0x5f, 0x5d, 0xc3};
+                                0x24, 0x83, 0xc4, 0x10, 0x5b, 0x5e, 0x5f, 0x5d, 0xeb, 0xe4};
+    static const uint8_t d[] = {0x83, 0xec, 0x1c, 0x8b, 0x44, 0x24, 0x20, 0x83, 0xc4, 0x1c, 0xc3};
     memcpy(code, entry, sizeof(entry));
     memcpy(code + 0x10, a, sizeof(a));
     memcpy(code + 0x1e, b, sizeof(b));
+    memcpy(code + 0x32, d, sizeof(d));
     struct kin_sample *s = NULL;
     struct kin_funcs *fs = analyze_raw(code, sizeof(code), KIN_ARCH_X86, 0x1000, &s);
     if (!fs) {
@@ -374,7 +377,8 @@ static void test_unaligned_gap(void)
         kin_sample_free(s);
         return;
     }
-    CHECK_EQ_U64(kin_funcs_count(fs), 3);
+    CHECK_EQ_U64(kin_funcs_count(fs), 4);
+    CHECK(find(fs, 0x1032) != NULL);
     const struct kin_function *fn = find(fs, 0x101e);
     CHECK(fn != NULL);
     if (fn) {
