@@ -35,7 +35,7 @@ static void usage(FILE *f)
     }
     fprintf(f, "\n  --min-len N  shortest string examined, in characters (default 6)\n"
                "  --all        also list candidates that failed a checksum or a rule\n"
-               "  --unique     print each (type, value) once per file\n");
+               "  --unique     print each (type, value, validity) once per file\n");
 }
 
 static int parse_types(const char *arg, uint32_t *mask)
@@ -56,13 +56,16 @@ static int parse_types(const char *arg, uint32_t *mask)
     return *mask != 0;
 }
 
-/* Whether an earlier indicator of the result has the same type and value. */
+/*
+ * Whether an earlier indicator of the result has the same type, value and validity (with --all,
+ * a value refused in one place and valid in another is listed both ways).
+ */
 static int seen_before(const struct kin_iocs *res, size_t i)
 {
     const struct kin_ioc *o = kin_iocs_get(res, i);
     for (size_t j = 0; j < i; j++) {
         const struct kin_ioc *p = kin_iocs_get(res, j);
-        if (p->type == o->type && strcmp(p->value, o->value) == 0) {
+        if (p->type == o->type && p->validity == o->validity && strcmp(p->value, o->value) == 0) {
             return 1;
         }
     }

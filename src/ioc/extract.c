@@ -61,6 +61,18 @@ int kin__ioc_report(struct ioc_extractor *x,
                     size_t len,
                     const char *detail)
 {
+    return kin__ioc_report_hinted(x, r, type, validity, start, len, detail, 0);
+}
+
+int kin__ioc_report_hinted(struct ioc_extractor *x,
+                           const struct str_run *r,
+                           uint32_t type,
+                           int validity,
+                           size_t start,
+                           size_t len,
+                           const char *detail,
+                           uint32_t hints)
+{
     if (x->stop) {
         return 1;
     }
@@ -68,7 +80,7 @@ int kin__ioc_report(struct ioc_extractor *x,
         !x->include_rejected) {
         return 0;
     }
-    struct ioc_found f = {type, validity, start, len, detail ? detail : ""};
+    struct ioc_found f = {type, validity, start, len, detail ? detail : "", hints};
     if (x->fn(x->ctx, r, &f)) {
         x->stop = 1;
     }

@@ -159,7 +159,16 @@ struct ioc_found {
     size_t start; /* characters into the run */
     size_t len;
     const char *detail;
+    uint32_t hints; /* IOC_HINT_* */
 };
+
+/*
+ * The name may be glued onto the end of what precedes it ("%" then "github.com", where nothing
+ * says whether "%g" was a format directive): iocs.c cuts it when the file holds a shorter name.
+ */
+#define IOC_HINT_GLUED 0x1u
+/* The name starts its run with a byte that may be the run's length ("0github.com/x/y"). */
+#define IOC_HINT_LENGTH 0x2u
 
 /* Receives each indicator found in a run; returns non-zero to stop. */
 typedef int (*kin__ioc_fn)(void *ctx, const struct str_run *r, const struct ioc_found *f);
@@ -191,6 +200,15 @@ int kin__ioc_report(struct ioc_extractor *x,
                     size_t start,
                     size_t len,
                     const char *detail);
+/* kin__ioc_report() with IOC_HINT_* hints for the receiver. */
+int kin__ioc_report_hinted(struct ioc_extractor *x,
+                           const struct str_run *r,
+                           uint32_t type,
+                           int validity,
+                           size_t start,
+                           size_t len,
+                           const char *detail,
+                           uint32_t hints);
 /* Whether [start, end) lies inside a URL or e-mail span already reported for this run. */
 int kin__ioc_covered(const struct ioc_extractor *x, size_t start, size_t end);
 kin_status kin__ioc_add_span(struct ioc_extractor *x, size_t start, size_t end);

@@ -4,22 +4,41 @@
  *
  * A result owns an arena holding every indicator's value; its memory is bounded by the same
  * budget rule as a sample's (KIN_ARENA_BUDGET_FACTOR times the file size plus a base) and by
- * KIN_MAX_IOCS. Indicators are sorted by file offset at the end.
+ * KIN_MAX_IOCS. Before indicators are sorted by file offset, one rule that needs the whole file
+ * runs: names glued onto the end of a neighbouring string (unglue()).
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../core/limits.h"
 #include "ioc.h"
 
 #define IOC_DEFAULT_MIN_LEN 6 /* as `strings -n 6`: shorter runs are mostly noise */
 #define ELF_SHT_NOBITS      8 /* .bss: no bytes in the file */
+/*
+ * Printable runs at least this long are string blobs (Go and Rust keep literals without
+ * terminators, one after the other), where a name may be glued onto the end of the previous
+ * string ("nilgoogle.golang.org"). C strings and resource text are rarely this long unbroken.
+ */
+#define GLUE_RUN_MIN 128u
+
+static const char WHY_GLUED[] = "glued onto the end of a neighbouring string: the name at its end "
+                                "occurs on its own in the file";
+static const char WHY_LENGTH[] = "starts with the length byte of a length-prefixed string: the "
+                                 "name after it occurs on its own in the file";
 
 /* A section's file range, sorted by start for lookups. */
 struct sec_range {
     uint64_t start;
     uint64_t end;
     const char *name;
+};
+
+/* A domain that may be glued onto what precedes it: its index and IOC_HINT_* hints. */
+struct glued {
+    size_t index;
+    uint32_t hints;
 };
 
 struct kin_iocs {
@@ -31,6 +50,8 @@ struct kin_iocs {
     uint32_t types;
     struct sec_range *secs;
     size_t sec_count;
+    struct glued *glued; /* domains from long runs or hinted IOC_HINT_GLUED */
+    size_t glued_count, glued_cap;
 };
 
 static const char *const type_names[KIN__IOC_TYPE_COUNT] = {
@@ -159,8 +180,153 @@ static int collect(void *ctx, const struct str_run *r, const struct ioc_found *f
         res->truncated = 1;
         return 1;
     }
+    if (f->type == KIN_IOC_DOMAIN && f->validity == KIN_IOC_VALID &&
+        (r->n >= GLUE_RUN_MIN || (f->hints & IOC_HINT_GLUED))) {
+        if (!kin__arena_vec_reserve(&res->arena, (void **)&res->glued, res->glued_count,
+                                    &res->glued_cap, sizeof(*res->glued))) {
+            res->truncated = 1;
+            return 1;
+        }
+        res->glued[res->glued_count].index = res->count;
+        res->glued[res->glued_count++].hints = f->hints;
+    }
     res->count++;
     return 0;
+}
+
+static int is_name(const struct kin_ioc *o)
+{
+    return o->type == KIN_IOC_DOMAIN && o->validity == KIN_IOC_VALID;
+}
+
+static char lower(char c)
+{
+    return (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+}
+
+/*
+ * The file's domains as a hash set, to ask "is this suffix of a candidate a name found in the
+ * file". Hashes run from the last character to the first, so one backward pass over a candidate
+ * gives the hash of every suffix: the pass costs its length, not its length squared. Slots hold
+ * an indicator index + 1 (0 = empty) and NAME_PLAIN when some occurrence was outside a blob.
+ */
+#define NAME_PLAIN   0x80000000u
+#define NAME_MAX_LEN 253 /* longest domain name; a first label is at most 63 */
+
+struct name_set {
+    uint32_t *slot;
+    size_t mask;
+};
+
+static uint64_t hash_step(uint64_t h, char c)
+{
+    return (h ^ (uint8_t)lower(c)) * 0x100000001b3ull;
+}
+
+static uint64_t name_hash(const char *s)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (size_t i = strlen(s); i > 0; i--) {
+        h = hash_step(h, s[i - 1]);
+    }
+    return h;
+}
+
+/* The slot holding name s (hash h), or the empty slot where it would go. */
+static uint32_t *
+name_slot(const struct name_set *set, const struct kin_iocs *res, const char *s, uint64_t h)
+{
+    for (size_t i = (size_t)h & set->mask;; i = (i + 1) & set->mask) {
+        uint32_t e = set->slot[i];
+        if (e == 0 || strcasecmp(res->v[(e & ~NAME_PLAIN) - 1].value, s) == 0) {
+            return &set->slot[i];
+        }
+    }
+}
+
+/*
+ * Names glued onto the end of a neighbouring string. In a string blob nothing separates
+ * "... != nil" from "google.golang.org/...", so the host run reads "nilgoogle.golang.org"; a
+ * printable length byte glues the same way ("0github.com/x/y", '0' = 48 bytes follow), and so
+ * does a '%' ("100%" then "github.com"). When such a domain (from a long run, or hinted
+ * IOC_HINT_GLUED) has a proper suffix of its first label that, with the labels after it, is a
+ * domain found elsewhere in the file, it is that domain (the shortest cut wins), moved to where
+ * it starts; with include_rejected the glued form is listed as invalid. A name also found
+ * outside any such place ("plain") is never cut: "github.com" starting a NUL-terminated symbol
+ * of 104 characters is not 'g' (103) and "ithub.com". A name alone in its file keeps its first
+ * label: nothing says where it would be cut. So the file is the evidence, not a list of names.
+ */
+static kin_status unglue(struct kin_iocs *res, int include_rejected)
+{
+    if (res->glued_count == 0) {
+        return KIN_OK;
+    }
+    kin_status st = KIN_OK;
+    size_t total = res->count, cap = 16;
+    while (cap < 2 * total) {
+        cap *= 2;
+    }
+    struct name_set set = {kin__calloc(cap, sizeof(uint32_t)), cap - 1};
+    uint8_t *glued = kin__calloc(total, 1);
+    uint8_t *cuts = kin__calloc(res->glued_count, 1); /* applied once every lookup is done */
+    if (!set.slot || !glued || !cuts) {
+        st = KIN_NOMEM;
+        goto out;
+    }
+    for (size_t g = 0; g < res->glued_count; g++) {
+        glued[res->glued[g].index] = 1;
+    }
+    for (size_t i = 0; i < total; i++) {
+        if (is_name(&res->v[i])) {
+            const char *v = res->v[i].value;
+            uint32_t *e = name_slot(&set, res, v, name_hash(v));
+            *e = (*e ? *e : (uint32_t)(i + 1)) | (glued[i] ? 0 : NAME_PLAIN);
+        }
+    }
+    for (size_t g = 0; g < res->glued_count; g++) {
+        size_t i = res->glued[g].index;
+        const char *v = res->v[i].value;
+        size_t len = strlen(v), first = strcspn(v, ".");
+        uint64_t h[NAME_MAX_LEN + 1];
+        if (len > NAME_MAX_LEN || (*name_slot(&set, res, v, name_hash(v)) & NAME_PLAIN)) {
+            continue;
+        }
+        /* h[k] is the hash of v + k. */
+        h[len] = 0xcbf29ce484222325ull;
+        for (size_t k = len; k > 0; k--) {
+            h[k - 1] = hash_step(h[k], v[k - 1]);
+        }
+        size_t cut = 1;
+        while (cut < first && *name_slot(&set, res, v + cut, h[cut]) == 0) {
+            cut++;
+        }
+        cuts[g] = cut < first ? (uint8_t)cut : 0;
+    }
+    for (size_t g = 0; g < res->glued_count; g++) {
+        size_t i = res->glued[g].index, cut = cuts[g];
+        if (cut == 0) {
+            continue;
+        }
+        if (include_rejected && res->count < KIN_MAX_IOCS &&
+            kin__arena_vec_reserve(&res->arena, (void **)&res->v, res->count, &res->cap,
+                                   sizeof(*res->v))) {
+            struct kin_ioc *o = &res->v[res->count++];
+            *o = res->v[i];
+            o->validity = KIN_IOC_INVALID;
+            o->detail =
+                cut == 1 && (res->glued[g].hints & IOC_HINT_LENGTH) ? WHY_LENGTH : WHY_GLUED;
+        }
+        struct kin_ioc *o = &res->v[i];
+        uint64_t unit = o->encoding == KIN_ENC_UTF16LE ? 2 : 1;
+        o->value += cut;
+        o->offset += unit * cut;
+        o->size -= unit * cut;
+    }
+out:
+    kin__free(cuts);
+    kin__free(glued);
+    kin__free(set.slot);
+    return st;
 }
 
 struct run_ctx {
@@ -277,6 +443,9 @@ static kin_status extract(const uint8_t *data,
     res->truncated |= truncated;
     if (res->arena.over_budget) {
         res->truncated = 1;
+    }
+    if (st == KIN_OK) {
+        st = unglue(res, opts->include_rejected);
     }
     if (st == KIN_OK) {
         st = sort_results(res);

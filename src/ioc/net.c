@@ -650,6 +650,77 @@ void kin__net_scan_onions(struct ioc_extractor *x, const struct str_run *r)
     }
 }
 
+/* Why a name outside a URL is refused (shown by `kin iocs --all`). */
+static const char WHY_ESCAPE[] =
+    "touches a percent-escape (%XX) of a name character: part of an encoded path";
+static const char WHY_POINTER[] = "after '*': a pointer type or dereference in code (*pkg.name)";
+static const char WHY_PATH[] = "after '/': a path component or package path (pkg/sub.name)";
+
+/*
+ * Lists a refused name as an invalid domain when rejected candidates are wanted and the name
+ * would otherwise pass, so `kin iocs --all` shows what a rule removed and why.
+ */
+static void
+reject(struct ioc_extractor *x, const struct str_run *r, size_t start, size_t len, const char *why)
+{
+    if (x->include_rejected && kin__domain_check(&x->tlds, r->p + start, len, 1)) {
+        kin__ioc_report(x, r, KIN_IOC_DOMAIN, KIN_IOC_INVALID, start, len, why);
+    }
+}
+
+static int hex_value(char c)
+{
+    return is_digit(c) ? c - '0' : (lower(c) - 'a' + 10);
+}
+
+/* Whether p[i..i+3) is a percent-escape of a host character ("%2e" is '.', "%2f" is not). */
+static int escaped_host_char(const char *p, size_t n, size_t i)
+{
+    if (i + 3 > n || p[i] != '%' || !is_hex(p[i + 1]) || !is_hex(p[i + 2])) {
+        return 0;
+    }
+    return is_host((char)(hex_value(p[i + 1]) * 16 + hex_value(p[i + 2])));
+}
+
+/*
+ * Context rules for a name p[s..e) of a run of n characters found outside a URL: the reason it
+ * is not a host name, or NULL. *skip gets how many leading characters to drop before the rest
+ * may still be checked as a name (0: drop it all).
+ *
+ * Percent-encoding: '%' is not a host character, so a name never holds an escape, but one may
+ * touch it. A name that starts inside an escape ("%2ev3.fail" from "yaml%2ev3.failf") or runs
+ * into one that decodes to a host character ("go%2ebad" continues the name) is a piece of an
+ * encoded path. An escape of a separator ("%2F") ends a name, so the rest after it is checked.
+ * A '%' and another letter may be a format directive ("%sgithub.com") or the end of a
+ * neighbouring string ("100%" then "github.com"): the name is reported with IOC_HINT_GLUED and
+ * iocs.c, which sees the whole file, cuts the letter when the rest occurs on its own.
+ * A '*' before the name is C or Go code ("*fmt.ss", a pointer type); a single '/' makes it a
+ * path component ("text/template.ne", Go's package paths in symbols), while "//host" (a
+ * scheme-relative URL) is a host.
+ */
+static const char *not_a_host(const char *p, size_t n, size_t s, size_t e, size_t *skip)
+{
+    *skip = 0;
+    if (escaped_host_char(p, n, e)) {
+        return WHY_ESCAPE;
+    }
+    if (s == 0) {
+        return NULL;
+    }
+    char before = p[s - 1];
+    if (before == '%' && e - s >= 2 && is_hex(p[s]) && is_hex(p[s + 1])) {
+        *skip = escaped_host_char(p, n, s - 1) ? 0 : 2;
+        return WHY_ESCAPE;
+    }
+    if (before == '*') {
+        return WHY_POINTER;
+    }
+    if (before == '/' && (s < 2 || p[s - 2] != '/')) {
+        return WHY_PATH;
+    }
+    return NULL;
+}
+
 void kin__net_scan_hosts(struct ioc_extractor *x, const struct str_run *r)
 {
     const char *p = r->p;
@@ -705,8 +776,30 @@ void kin__net_scan_hosts(struct ioc_extractor *x, const struct str_run *r)
         if (e - s > 6 && eq_word(p + e - 6, 6, ".onion")) {
             continue;
         }
+        size_t skip;
+        const char *why = not_a_host(p, n, s, e, &skip);
+        if (why) {
+            reject(x, r, s, e - s, why);
+            if (skip == 0 || e - s < skip + 4) {
+                continue;
+            }
+            s += skip;
+        }
         if (kin__domain_check(&x->tlds, p + s, e - s, 1)) {
-            kin__ioc_report(x, r, KIN_IOC_DOMAIN, KIN_IOC_VALID, s, e - s, "");
+            /*
+             * Length-prefixed strings (Go's type and package names, Pascal strings, protobuf
+             * fields) keep a length byte before the text and no terminator; when that byte is
+             * printable it glues onto the name: "0github.com/x/y" is '0' (48) and 48 bytes of
+             * package path. A name that starts its run with a byte no greater than what
+             * follows in the run may be one; iocs.c decides with the whole file in view.
+             */
+            uint32_t hints = 0;
+            if (s > 0 && p[s - 1] == '%') {
+                hints = IOC_HINT_GLUED;
+            } else if (s == 0 && (uint8_t)p[0] < n) {
+                hints = IOC_HINT_GLUED | IOC_HINT_LENGTH;
+            }
+            kin__ioc_report_hinted(x, r, KIN_IOC_DOMAIN, KIN_IOC_VALID, s, e - s, "", hints);
         }
     }
 }
