@@ -102,6 +102,7 @@ static const struct common_entry entries[] = {
     {C_HOST, 0, "crates.io", "Rust's package index, quoted by Rust crates"},
     {C_HOST, 0, "docs.rs", "Rust's documentation host, quoted by Rust crates"},
     {C_HOST, 0, "developer.mozilla.org", WHY_DOCS},
+    {C_HOST, 0, "developers.google.com", WHY_DOCS}, /* protobuf-go's error messages link to it */
     {C_HOST, 0, "ietf.org", WHY_DOCS},
     {C_HOST, 0, "iana.org", WHY_DOCS},
     {C_HOST, 0, "unicode.org", WHY_DOCS},
