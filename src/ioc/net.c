@@ -653,6 +653,8 @@ void kin__net_scan_onions(struct ioc_extractor *x, const struct str_run *r)
 /* Why a name outside a URL is refused (shown by `kin iocs --all`). */
 static const char WHY_ESCAPE[] =
     "touches a percent-escape (%XX) of a name character: part of an encoded path";
+static const char WHY_ESCAPED_SEP[] =
+    "starts with the digits of a percent-escaped separator (%2F): the name after them counts";
 static const char WHY_POINTER[] = "after '*': a pointer type or dereference in code (*pkg.name)";
 static const char WHY_PATH[] = "after '/': a path component or package path (pkg/sub.name)";
 
@@ -710,7 +712,7 @@ static const char *not_a_host(const char *p, size_t n, size_t s, size_t e, size_
     char before = p[s - 1];
     if (before == '%' && e - s >= 2 && is_hex(p[s]) && is_hex(p[s + 1])) {
         *skip = escaped_host_char(p, n, s - 1) ? 0 : 2;
-        return WHY_ESCAPE;
+        return *skip ? WHY_ESCAPED_SEP : WHY_ESCAPE;
     }
     if (before == '*') {
         return WHY_POINTER;

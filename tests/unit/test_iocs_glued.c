@@ -223,7 +223,7 @@ static void test_percent_and_code(void)
         CHECK(find(r, "cdn.example.net", KIN_IOC_VALID) != NULL);
         if (all) {
             check_rejected(r, "2ev3.fail", "percent-escape");
-            check_rejected(r, "2fevil.example.net", "percent-escape");
+            check_rejected(r, "2fevil.example.net", "separator");
             check_rejected(r, "mirror.example.org", "percent-escape");
             check_rejected(r, "fmt.ss", "pointer");
             check_rejected(r, "template.ne", "path component");
