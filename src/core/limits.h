@@ -24,6 +24,7 @@
 #define KIN_MAX_SEGMENTS        4096u
 #define KIN_MAX_IMPORT_DLLS     4096u  /* import descriptors per directory */
 #define KIN_MAX_IMPORTS         65536u /* imported functions, all DLLs */
+#define KIN_MAX_ELF_VERNEED     256u   /* needed-version records read from DT_VERNEED */
 #define KIN_MAX_EXPORTS         65536u
 #define KIN_MAX_RELOCS          1048576u
 #define KIN_MAX_SYMBOLS         1048576u

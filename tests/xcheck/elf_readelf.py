@@ -4,10 +4,12 @@
 For each file: class, data, OS/ABI, type, machine, entry point (readelf -h); every section's name,
 address, offset, size, file bytes and W/A/X flags (-S); the segment count and every PT_LOAD, the
 interpreter and the image base (-l); every .dynsym and .symtab entry's name, value, size, type
-and binding (-s); DT_NEEDED and DT_SONAME (-d); the GNU build-id (-n). Prints one line per
+and binding (-s); DT_NEEDED and DT_SONAME (-d); the GNU build-id (-n); imports: every
+JUMP_SLOT/GLOB_DAT relocation's slot and symbol (-r) with the library its version needs (-V). Prints one line per
 mismatch and exits 1 if there was any. Usage: elf_readelf.py KIN [--header-only] FILE...
 """
 import json
+import os
 import re
 import subprocess
 import sys
@@ -121,6 +123,40 @@ def dynamic(path):
     return needed, soname
 
 
+SLOT_RELOCS = ("_JUMP_SLOT", "_JMP_SLOT", "_GLOB_DAT")
+
+
+def imports(path):
+    """(slot, name, library) of each slot relocation; the library is the file whose version
+    needs list the symbol's version index (--dyn-syms "(N)", -V "Version: N")."""
+    files, cur = {}, None
+    for line in readelf("-V", path).splitlines():
+        m = re.search(r"Version: \d+\s+File: (\S+)\s+Cnt:", line)
+        if m:
+            cur = m.group(1)
+            continue
+        m = re.search(r"Name: \S+\s+Flags: .*Version: (\d+)", line)
+        if m and cur:
+            files[int(m.group(1))] = cur
+    versions = {}
+    for line in readelf("--dyn-syms", path).splitlines():
+        m = re.match(r"\s*(\d+): .* \((\d+)\)$", line)
+        if m:
+            versions[int(m.group(1))] = int(m.group(2))
+    out = []
+    for line in readelf("-r", path).splitlines():
+        f = line.split()
+        if len(f) < 5 or not f[2].endswith(SLOT_RELOCS):
+            continue
+        name = f[4].partition("@")[0]  # offset info type value name[@version]
+        if not name:
+            continue
+        info = int(f[1], 16)
+        sym = info >> 32 if len(f[1]) > 8 else info >> 8
+        out.append((int(f[0], 16), name, files.get(versions.get(sym))))
+    return sorted(out)
+
+
 def build_id(path):
     m = re.search(r"Build ID: ([0-9a-f]+)", readelf("-n", path))
     return m.group(1) if m else ""
@@ -217,6 +253,20 @@ def check_dynamic(path, k):
         fail(path, "build-id", bid, k["elf"]["build_id"])
 
 
+def check_imports(path, k):
+    # readelf cannot name relocations without section headers: a ".noshdr" fixture is compared
+    # with the file it was stripped from.
+    ref = path[: -len(".noshdr")] if path.endswith(".noshdr") else path
+    want = imports(ref if os.path.exists(ref) else path)
+    got = sorted((m["slot"], m["name"], m["library"]) for m in k["imports"])
+    if len(want) != len(got):
+        fail(path, "import count", len(want), len(got))
+    for w, g in zip(want, got):
+        if w != g:
+            fail(path, "import", w, g)
+            break
+
+
 def main():
     kin = sys.argv[1]
     args = sys.argv[2:]
@@ -241,6 +291,7 @@ def main():
             check_segments(path, k)
             check_symbols(path, k)
             check_dynamic(path, k)
+            check_imports(path, k)
             if k["anomalies"]:
                 fail(path, "anomalies", [], [a["kind"] for a in k["anomalies"]])
         checked += 1

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # elf_readelf.sh: kin's ELF loader against binutils readelf (tests/xcheck/elf_readelf.py) on every
-# ELF fixture: header, sections, segments, symbols, DT_NEEDED, DT_SONAME and build-id must agree
+# ELF fixture: header, sections, segments, symbols, DT_NEEDED, DT_SONAME, build-id and imports
+# (slot relocations and the library of their version) must agree
 # on the compiled and hand-made files (and none may raise an anomaly). On the malformed files
 # whose header readelf still reads, the header facts must agree.
 # Usage: elf_readelf.sh KIN_CLI FIXTURE_DIR DATA_DIR

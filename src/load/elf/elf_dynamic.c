@@ -54,6 +54,12 @@ int kin__elf_dyn_slot(uint64_t tag)
         return ELF_DYN_PLTRELSZ;
     case ELF_DT_PLTREL:
         return ELF_DYN_PLTREL;
+    case ELF_DT_VERSYM:
+        return ELF_DYN_VERSYM;
+    case ELF_DT_VERNEED:
+        return ELF_DYN_VERNEED;
+    case ELF_DT_VERNEEDNUM:
+        return ELF_DYN_VERNEEDNUM;
     default:
         return -1;
     }
@@ -226,5 +232,5 @@ kin_status kin__elf_dynamic(struct elf_ctx *e)
     if (!e->have_dynsym && !e->syms_stopped) {
         KIN_TRY(kin__elf_dynsym(e, &d.tags, d.offset, &names));
     }
-    return KIN_OK;
+    return kin__elf_imports(e, &d.tags, &names);
 }

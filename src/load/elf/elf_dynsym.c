@@ -14,8 +14,7 @@
  */
 #include "elf_int.h"
 
-/* The bytes at virtual address va (through PT_LOAD), clipped to size when size is given. */
-static int table_at(struct elf_ctx *e, uint64_t va, const uint64_t *size, struct span *out)
+int kin__elf_table_at(struct elf_ctx *e, uint64_t va, const uint64_t *size, struct span *out)
 {
     uint64_t off;
     if (!kin__elf_va_to_offset(e, va, &off) || !kin__span_tail(e->file, off, out)) {
@@ -70,7 +69,7 @@ static uint64_t gnu_hash_count(struct elf_ctx *e, struct span t, uint64_t dyn_of
 static uint64_t reloc_count(struct elf_ctx *e, uint64_t va, uint64_t size, int rela)
 {
     struct span t;
-    if (!table_at(e, va, &size, &t)) {
+    if (!kin__elf_table_at(e, va, &size, &t)) {
         return 0;
     }
     uint64_t word = e->is64 ? 8 : 4;
@@ -89,11 +88,12 @@ static uint64_t dynsym_count(struct elf_ctx *e, const struct elf_dyn_tags *tg, u
 {
     uint64_t count = 0, n;
     struct span t;
-    if (elf_dyn_has(tg, ELF_DYN_HASH) && table_at(e, tg->val[ELF_DYN_HASH], NULL, &t) &&
+    if (elf_dyn_has(tg, ELF_DYN_HASH) && kin__elf_table_at(e, tg->val[ELF_DYN_HASH], NULL, &t) &&
         kin__span_fits(t, 0, 8)) {
         count = elf_rd32(e, t, 4);
     }
-    if (elf_dyn_has(tg, ELF_DYN_GNU_HASH) && table_at(e, tg->val[ELF_DYN_GNU_HASH], NULL, &t)) {
+    if (elf_dyn_has(tg, ELF_DYN_GNU_HASH) &&
+        kin__elf_table_at(e, tg->val[ELF_DYN_GNU_HASH], NULL, &t)) {
         n = gnu_hash_count(e, t, dyn_off);
         count = n > count ? n : count;
     }
@@ -124,7 +124,7 @@ kin_status kin__elf_dynsym(struct elf_ctx *e,
     }
     const uint64_t need = e->is64 ? ELF_SYM64 : ELF_SYM32;
     struct span syms;
-    if (!table_at(e, tags->val[ELF_DYN_SYMTAB], NULL, &syms)) {
+    if (!kin__elf_table_at(e, tags->val[ELF_DYN_SYMTAB], NULL, &syms)) {
         LOAD_ANOMALY(e->c, "elf.dynsym.unmapped", dyn_offset,
                      "DT_SYMTAB 0x%llx is not inside any PT_LOAD segment's file bytes",
                      (unsigned long long)tags->val[ELF_DYN_SYMTAB]);

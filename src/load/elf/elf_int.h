@@ -83,6 +83,9 @@
 #define ELF_DT_JMPREL         23
 #define ELF_DT_GNU_HASH       0x6ffffef5
 #define ELF_DT_SONAME         14
+#define ELF_DT_VERSYM         0x6ffffff0
+#define ELF_DT_VERNEED        0x6ffffffe
+#define ELF_DT_VERNEEDNUM     0x6fffffff
 #define ELF_NT_GNU_BUILD_ID   3u
 #define ELF_MAX_SYMENT        256u /* a larger DT_SYMENT is hostile */
 #define ELF_BUILD_ID_MAX_SIZE 64u  /* bytes; kin_elf_info.build_id holds their hex */
@@ -273,6 +276,9 @@ enum elf_dyn_slot {
     ELF_DYN_JMPREL,
     ELF_DYN_PLTRELSZ,
     ELF_DYN_PLTREL,
+    ELF_DYN_VERSYM,
+    ELF_DYN_VERNEED,
+    ELF_DYN_VERNEEDNUM,
     ELF_DYN_SLOTS
 };
 
@@ -295,6 +301,11 @@ kin_status kin__elf_dynsym(struct elf_ctx *e,
                            const struct elf_dyn_tags *tags,
                            uint64_t dyn_offset,
                            struct elf_strtab *names);
+/* The bytes at virtual address va (through PT_LOAD), clipped to size when size is given. */
+int kin__elf_table_at(struct elf_ctx *e, uint64_t va, const uint64_t *size, struct span *out);
+/* elf_imports.c: imported symbols and their slots from the PLT and GOT relocations. */
+kin_status
+kin__elf_imports(struct elf_ctx *e, const struct elf_dyn_tags *tags, struct elf_strtab *names);
 /* elf_notes.c: NT_GNU_BUILD_ID from PT_NOTE segments and SHT_NOTE sections. */
 kin_status kin__elf_notes(struct elf_ctx *e);
 

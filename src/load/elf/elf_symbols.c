@@ -9,9 +9,8 @@
  * scanning, so a hostile table costs work linear in the file. A symbol is defined when st_shndx is
  * not SHN_UNDEF (SHN_XINDEX and the other reserved indices count as defined).
  *
- * ELF imports: kin publishes none. An undefined .dynsym function is the ELF counterpart of an
- * import, but ELF does not bind it to a library, and its call slot comes from PLT relocations;
- * consumers read the undefined DYNSYM symbols instead (see the loader's report in issue #2).
+ * ELF imports (symbols with the GOT slot they are called through) come from the relocations:
+ * elf_imports.c.
  *
  *   Elf32_Sym  name value size info other shndx    at 0 4 8 12 13 14
  *   Elf64_Sym  name info other shndx value size    at 0 4 5 6 8 16
