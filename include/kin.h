@@ -255,6 +255,7 @@ struct kin_elf_info {
     const char *soname;      /* borrowed; NULL when absent */
     const char *interpreter; /* borrowed; PT_INTERP, NULL when absent */
     char build_id[129];      /* hex of NT_GNU_BUILD_ID, "" when absent */
+    uint64_t pltgot;         /* DT_PLTGOT: the GOT PLT stubs jump through (i386 PIC: ebx), or 0 */
 };
 
 /** One malformed structure found while loading. */

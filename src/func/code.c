@@ -307,6 +307,24 @@ uint32_t kin__func_import_at(const struct func_ctx *c, uint64_t va)
     return FUNC_NONE;
 }
 
+uint32_t kin__func_got_import(struct func_ctx *c, uint32_t co)
+{
+    uint64_t got = c->img->elf.pltgot;
+    if (c->bits != 32 || c->img->format != KIN_FORMAT_ELF || got == 0 || c->imp_count == 0) {
+        return FUNC_NONE;
+    }
+    uint32_t avail;
+    const uint8_t *p = kin__func_bytes(c, co, &avail);
+    struct dis_insn d;
+    if (!p || kin__dis_decode(&c->dis, p, avail, kin__func_va(c, co), &d) != KIN_OK) {
+        return FUNC_NONE;
+    }
+    if (d.mem != DIS_MEM_BASE || d.mem_base != 3 /* ebx */ || d.mem_index != DIS_REG_NONE) {
+        return FUNC_NONE;
+    }
+    return kin__func_import_at(c, (got + (uint64_t)d.disp) & 0xffffffffu);
+}
+
 uint32_t kin__func_co(struct func_ctx *c, uint64_t va)
 {
     const struct func_region *r = c->region_count ? &c->regions[c->last_region] : NULL;

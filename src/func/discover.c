@@ -101,8 +101,9 @@ static uint32_t thunk_import(struct func_ctx *c, uint32_t co)
             return FUNC_NONE;
         }
         struct func_insn r = c->ins[idx];
-        if (fi_flow(&r) == DIS_FLOW_JMP_IND && fi_valkind(&r) == FI_VAL_ADDR) {
-            return kin__func_import_at(c, c->img_lo + r.val);
+        if (fi_flow(&r) == DIS_FLOW_JMP_IND) {
+            return fi_valkind(&r) == FI_VAL_ADDR ? kin__func_import_at(c, c->img_lo + r.val)
+                                                 : kin__func_got_import(c, co);
         }
         if (fi_class(&r) != DIS_CLS_NOP || (r.cls & FI_F_PAD)) {
             return FUNC_NONE; /* only endbr32/endbr64 may precede the jump */

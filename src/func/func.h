@@ -215,6 +215,11 @@ int kin__u32_push(struct func_ctx *c, struct u32vec *v, uint32_t x);
 void kin__u32_free(struct u32vec *v);
 /* The import whose slot is at address va: index, or FUNC_NONE. */
 uint32_t kin__func_import_at(const struct func_ctx *c, uint64_t va);
+/*
+ * The import an i386 ELF `jmp [ebx+d]` / `call [ebx+d]` at co reads (position-independent PLT
+ * stubs and -fno-plt calls: ebx holds the GOT, DT_PLTGOT), or FUNC_NONE.
+ */
+uint32_t kin__func_got_import(struct func_ctx *c, uint32_t co);
 
 /* discover.c: every function start, merged and sorted by co. */
 kin_status kin__func_discover(struct func_ctx *c);

@@ -54,6 +54,8 @@ int kin__elf_dyn_slot(uint64_t tag)
         return ELF_DYN_PLTRELSZ;
     case ELF_DT_PLTREL:
         return ELF_DYN_PLTREL;
+    case ELF_DT_PLTGOT:
+        return ELF_DYN_PLTGOT;
     case ELF_DT_VERSYM:
         return ELF_DYN_VERSYM;
     case ELF_DT_VERNEED:
@@ -209,6 +211,9 @@ kin_status kin__elf_dynamic(struct elf_ctx *e)
     struct elf_strtab names;
     if (!dyn_strtab(e, &d, &names)) {
         return KIN_OK;
+    }
+    if (elf_dyn_has(&d.tags, ELF_DYN_PLTGOT)) {
+        e->c->img->elf.pltgot = d.tags.val[ELF_DYN_PLTGOT];
     }
     const char *name;
     if (elf_dyn_has(&d.tags, ELF_DYN_SONAME)) {

@@ -70,6 +70,7 @@
 #define ELF_DT_NULL           0
 #define ELF_DT_NEEDED         1
 #define ELF_DT_PLTRELSZ       2
+#define ELF_DT_PLTGOT         3
 #define ELF_DT_HASH           4
 #define ELF_DT_STRTAB         5
 #define ELF_DT_SYMTAB         6
@@ -279,6 +280,7 @@ enum elf_dyn_slot {
     ELF_DYN_VERSYM,
     ELF_DYN_VERNEED,
     ELF_DYN_VERNEEDNUM,
+    ELF_DYN_PLTGOT,
     ELF_DYN_SLOTS
 };
 
