@@ -14,7 +14,7 @@
 #include "../func/func.h"
 
 /* Bump on any change to pichash, block hashes, features or MinHash (see docs/SIGNATURES.md). */
-#define KIN_SIG_SCHEME 3u
+#define KIN_SIG_SCHEME 4u
 
 /* A function is flagged KIN_FUNC_SMALL below either threshold (docs/SIGNATURES.md). */
 #define KIN_SIG_SMALL_INSNS 8u
