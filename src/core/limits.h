@@ -65,8 +65,11 @@
 #define KIN_MAX_BODY_WORK_BASE   (1u << 20)
 /* Once that work is spent, each remaining function body stops after this many instructions. */
 #define KIN_MAX_FUNC_INSNS_LATE 256u
-#define KIN_MAX_JT_WINDOW       16u   /* instructions examined before an indirect jump */
-#define KIN_MAX_JT_BACKSCAN     2048u /* earlier instructions searched for table bases */
+/* Instructions that rejected discovery candidates may visit in total (then no more are tried). */
+#define KIN_MAX_TENTATIVE_FACTOR 4u
+#define KIN_MAX_TENTATIVE_BASE   (1u << 20)
+#define KIN_MAX_JT_WINDOW        16u   /* instructions examined before an indirect jump */
+#define KIN_MAX_JT_BACKSCAN      2048u /* earlier instructions searched for table bases */
 
 /* Strings and indicators (issue #5). */
 #define KIN_MAX_IOC_STRINGS    (1u << 24) /* strings examined per file */

@@ -159,30 +159,43 @@ static int add_start_va(struct func_ctx *c, uint64_t va, uint32_t flags, const c
     return co == FUNC_NONE ? 1 : add_start(c, co, flags, name);
 }
 
-/* True when a jump from jco (in the function starting at fco) to t leaves the function. */
-static int far_jump(const struct func_ctx *c, uint32_t fco, uint32_t t)
+/*
+ * The first known start after fco, looked at no further than 256 KiB (4096 bitmap words) away;
+ * FUNC_NONE when there is none that close. Starts are only added between walks, so one walk
+ * computes this once.
+ */
+static uint32_t start_after(const struct func_ctx *c, uint32_t fco)
 {
-    if (t < fco) {
-        return 1; /* before the entry: another function (cold parts are reached by jcc) */
+    uint32_t w0 = (fco + 1) >> 6, w1 = w0 + 4097;
+    if (w1 > c->words) {
+        w1 = (uint32_t)c->words;
     }
-    /* A known start between the entry and the target: the target belongs to someone else. */
-    uint32_t w0 = (fco + 1) >> 6, w1 = t >> 6;
-    if (w1 - w0 > 4096) {
-        return 1; /* more than 256 KiB away in one function: treat as a tail call */
-    }
-    for (uint32_t w = w0; w <= w1; w++) {
+    for (uint32_t w = w0; w < w1; w++) {
         uint64_t bits = c->fstart[w];
         if (w == w0) {
             bits &= ~(uint64_t)0 << ((fco + 1) & 63);
         }
-        if (w == w1) {
-            bits &= (t & 63) == 63 ? ~(uint64_t)0 : (((uint64_t)1 << ((t & 63) + 1)) - 1);
-        }
         if (bits) {
-            return 1;
+            return (w << 6) + (uint32_t)__builtin_ctzll(bits);
         }
     }
-    return 0;
+    return FUNC_NONE;
+}
+
+/*
+ * True when a jump from the function starting at fco to t leaves it: t lies before the entry
+ * (cold parts are reached by jcc), at or past the next known start (nxt, from start_after), or
+ * more than 256 KiB away.
+ */
+static int far_jump(uint32_t fco, uint32_t nxt, uint32_t t)
+{
+    if (t < fco) {
+        return 1;
+    }
+    if (((t >> 6) - ((fco + 1) >> 6)) > 4096) {
+        return 1;
+    }
+    return nxt != FUNC_NONE && t >= nxt;
 }
 
 static uint32_t region_end(const struct func_ctx *c, uint32_t co)
@@ -228,6 +241,7 @@ static void note_code_ref(struct func_ctx *c, const struct func_insn *r)
 static void explore(struct func_ctx *c, uint32_t fco, int validate, struct xres *x)
 {
     memset(x, 0, sizeof(*x));
+    uint32_t nxt = FUNC_NONE - 1; /* the next start after fco, computed when first needed */
     c->stack.count = c->trail.count = c->pend.count = c->tails.count = 0;
     if (!kin__u32_push(c, &c->stack, fco)) {
         return;
@@ -288,7 +302,10 @@ static void explore(struct func_ctx *c, uint32_t fco, int validate, struct xres 
             case DIS_FLOW_JMP:
                 if (vk == FI_VAL_CODE) {
                     if (r.val == fco || !bm_get(c->fstart, r.val)) {
-                        if (r.val != fco && far_jump(c, fco, r.val)) {
+                        if (nxt == FUNC_NONE - 1) {
+                            nxt = start_after(c, fco);
+                        }
+                        if (r.val != fco && far_jump(fco, nxt, r.val)) {
                             kin__u32_push(c, &c->tails, r.val);
                             x->rets++;
                         } else {
@@ -462,9 +479,16 @@ static int try_candidate(struct func_ctx *c, uint32_t co, uint32_t flags, uint32
     struct xres x;
     uint32_t jt_mark = c->jt_count, jtt_mark = c->jt_targets.count;
     uint32_t tmp_mark = c->tmp.count;
+    /* Rejected candidates cost without result: their total work is capped (hostile input). */
+    if (c->tentative_work >
+        (uint64_t)KIN_MAX_TENTATIVE_FACTOR * c->sweep_count + KIN_MAX_TENTATIVE_BASE) {
+        c->limit_hit = 1;
+        return 0;
+    }
     explore(c, co, 1, &x);
     c->tmp.count = tmp_mark; /* code references of rejected code are not trusted */
     if (x.truncated || x.invalid || x.rare || x.bad || x.insns == 0) {
+        c->tentative_work += x.insns;
         rollback(c, jt_mark, jtt_mark);
         return 0;
     }

@@ -165,7 +165,8 @@ struct func_ctx {
     struct u32vec tails, deferred;
     struct func_block *blocks;
     uint32_t block_cap;
-    uint64_t body_work; /* instructions visited by kin__func_body so far */
+    uint64_t body_work;      /* instructions visited by kin__func_body so far */
+    uint64_t tentative_work; /* instructions visited by rejected discovery candidates */
 
     /* Memory accounting. */
     size_t mem_used, mem_budget;
