@@ -12,9 +12,10 @@ command -v nm >/dev/null || { echo "api_exports: nm (binutils) missing"; exit 1;
 # definition lines are skipped.
 want=$(grep -v '#define KIN_API' "$header" | grep -A3 'KIN_API' | tr '\n' ' ' |
        grep -o 'KIN_API[^;(]*(' | grep -o '[A-Za-z_0-9]*($' | tr -d '(' | sort -u)
-# clang's -fsanitize=function (the fuzz preset) emits weak typeinfo of function types (_ZTIF..,
-# _ZTSF..) for the C++ TLSH shim; they are instrumentation, not API, and are left out.
-got=$(nm -D --defined-only "$lib" | awk '!($2 == "V" && $3 ~ /^_ZT[IS]F/) {print $3}' | sort -u)
+# Global symbols only (T D B R, W for weak functions): instrumented builds add symbols that are not
+# API: clang's -fsanitize=function emits weak typeinfo objects of function types (V _ZTIF..) for
+# the C++ TLSH shim, and libFuzzer's coverage adds local section bounds (d __start___sancov_*).
+got=$(nm -D --defined-only "$lib" | awk '$2 ~ /^[TDBRW]$/ {print $3}' | sort -u)
 n=$(wc -l <<<"$want")
 [ "$n" -ge 50 ] || { echo "api_exports: only $n KIN_API declarations parsed"; exit 1; }
 if [ "$want" != "$got" ]; then
