@@ -7,6 +7,7 @@
  * checks import thunks, API calls and relocation-independent signatures.
  */
 #include <stdlib.h>
+#include <time.h>
 
 #include "check.h"
 #include "kin.h"
@@ -182,6 +183,33 @@ static void test_hostile(void)
     CHECK(f != NULL);
     kin_funcs_free(f);
     kin_sample_free(s);
+
+    /*
+     * 512 KiB of "lea eax, [addr]; jmp $+2" (each lea names code further on): every jump and
+     * every rejected candidate once cost a bitmap scan or a walk to the end, quadratic in the
+     * size (seconds); it must stay well under a second of CPU.
+     */
+    size_t chain_size = 512u << 10;
+    uint8_t *chain = malloc(chain_size);
+    CHECK(chain != NULL);
+    if (chain) {
+        for (size_t i = 0; i + 8 <= chain_size; i += 8) {
+            uint32_t target = 0x1000u + (uint32_t)((i + 4096) % chain_size);
+            chain[i] = 0x8d; /* lea eax, [target] */
+            chain[i + 1] = 0x05;
+            memcpy(chain + i + 2, &target, 4);
+            chain[i + 6] = 0xeb; /* jmp $+2 */
+            chain[i + 7] = 0x00;
+        }
+        clock_t t0 = clock();
+        f = analyze_raw(chain, chain_size, KIN_ARCH_X86, 0x1000, &s);
+        double cpu = (double)(clock() - t0) / CLOCKS_PER_SEC;
+        CHECK(f != NULL && kin_funcs_count(f) >= 1);
+        CHECK(cpu < 1.0);
+        kin_funcs_free(f);
+        kin_sample_free(s);
+        free(chain);
+    }
 
     /* A call to the next instruction reads the program counter: not a function start. */
     static const uint8_t getpc[] = {0xe8, 0x00, 0x00, 0x00, 0x00, 0x58, 0xc3};
