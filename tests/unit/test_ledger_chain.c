@@ -41,7 +41,7 @@ static void lines_free(struct lines *l)
 /* The lines of expected.txt starting with prefix (prefix "" for all). */
 static void read_expected(const char *dir, const char *prefix, struct lines *out)
 {
-    char path[512], line[1024];
+    char path[600], line[1024];
     snprintf(path, sizeof(path), "%s/expected.txt", dir);
     FILE *f = fopen(path, "r");
     CHECK(f != NULL);

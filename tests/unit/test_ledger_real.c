@@ -228,7 +228,7 @@ static void test_testnet_blk_file(void)
     size_t n;
     uint8_t *raw = read_file(DATA "blk86756-testnet.dat", &n);
     CHECK(raw && n == 9500);
-    uint32_t size;
+    uint32_t size = 0;
     struct span s = kin__span(raw, n);
     CHECK(kin__span_le32(s, 4, &size));
     struct block_check bc;
