@@ -11,46 +11,11 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "cli_run.h"
 
 #define FIX(name) KIN_FIXTURE_DIR "/attr_" name ".exe"
 
 static char tmpdir[256];
-
-/* Runs the CLI (args NULL-terminated) with stdout to out and stderr to err; its exit status. */
-static int run(const char *const *args, const char *out, const char *err)
-{
-    int status = 0;
-    pid_t pid = fork();
-    if (pid == 0) {
-        int fo = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int fe = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (fo < 0 || fe < 0 || dup2(fo, 1) < 0 || dup2(fe, 2) < 0) {
-            _exit(127);
-        }
-        execv(KIN_CLI, (char *const *)args);
-        _exit(127);
-    }
-    if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) {
-        return -1;
-    }
-    return WEXITSTATUS(status);
-}
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    char *p = NULL;
-    if (!f) {
-        return NULL;
-    }
-    p = calloc(1, 1 << 16);
-    if (p) {
-        size_t n = fread(p, 1, (1 << 16) - 1, f);
-        p[n] = '\0';
-    }
-    (void)fclose(f);
-    return p;
-}
 
 /* Parses "<label> <number> ms" at the start of *p; advances *p past it. -1 when absent. */
 static double field(const char **p, const char *label)
@@ -105,17 +70,17 @@ int main(void)
 
     const char *add[] = {KIN_CLI,   "add", "--db",          db,  "-j", "1", "--family", "alpha",
                          "--actor", "red", FIX("alpha_v1"), NULL};
-    CHECK_EQ_U64(run(add, out1, err1), 0);
+    CHECK_EQ_U64(cli_run(add, out1, err1), 0);
 
     const char *plain[] = {KIN_CLI,  "attribute",     "--db",      db,
                            "--json", FIX("alpha_v2"), FIX("beta"), NULL};
     const char *timed[] = {KIN_CLI,    "attribute",     "--db",      db,  "--json",
                            "--timing", FIX("alpha_v2"), FIX("beta"), NULL};
-    int rc1 = run(plain, out1, err1);
-    int rc2 = run(timed, out2, err2);
+    int rc1 = cli_run(plain, out1, err1);
+    int rc2 = cli_run(timed, out2, err2);
     CHECK(rc1 == 0 || rc1 == 1);
     CHECK_EQ_U64(rc2, rc1);
-    char *o1 = slurp(out1), *o2 = slurp(out2), *e1 = slurp(err1), *e2 = slurp(err2);
+    char *o1 = cli_slurp(out1), *o2 = cli_slurp(out2), *e1 = cli_slurp(err1), *e2 = cli_slurp(err2);
     CHECK(o1 && o2 && e1 && e2);
     if (o1 && o2 && e1 && e2) {
         CHECK(strlen(o1) > 0);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "cli_run.h"
 #include "kin.h"
 
 static char tmpdir[256];
@@ -21,43 +22,13 @@ static char err_path[300];
 /* Runs the CLI with args (NULL-terminated); stdout and stderr go to out_path and err_path. */
 static int run(const char *const *args)
 {
-    int status = 0;
-    pid_t pid = fork();
-    if (pid == 0) {
-        int fo = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int fe = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (fo < 0 || fe < 0 || dup2(fo, 1) < 0 || dup2(fe, 2) < 0) {
-            _exit(127);
-        }
-        execv(KIN_CLI, (char *const *)args);
-        _exit(127);
-    }
-    if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) {
-        return -1;
-    }
-    return WEXITSTATUS(status);
-}
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    char *p = NULL;
-    if (!f) {
-        return NULL;
-    }
-    p = calloc(1, 1 << 16);
-    if (p) {
-        size_t n = fread(p, 1, (1 << 16) - 1, f);
-        p[n] = '\0';
-    }
-    (void)fclose(f);
-    return p;
+    return cli_run(args, out_path, err_path);
 }
 
 /* Number of times needle occurs in the last run's stdout (or stderr). */
 static size_t count_in(const char *path, const char *needle)
 {
-    char *s = slurp(path);
+    char *s = cli_slurp(path);
     size_t n = 0;
     for (const char *p = s; p && (p = strstr(p, needle)) != NULL; p++) {
         n++;

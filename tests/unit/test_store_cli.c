@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "cli_run.h"
 #include "kin.h"
 
 #define COPIES 24
@@ -22,49 +23,6 @@
 static char tmpdir[256];
 static char samples_dir[300];
 static size_t fixture_functions; /* functions kin finds in the fixture */
-
-/* Starts the CLI with args (NULL-terminated), stdout to out (or /dev/null), stderr to err. */
-static pid_t spawn(const char *const *args, const char *out, const char *err)
-{
-    pid_t pid = fork();
-    if (pid == 0) {
-        int fo = open(out ? out : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int fe = open(err ? err : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (fo < 0 || fe < 0 || dup2(fo, 1) < 0 || dup2(fe, 2) < 0) {
-            _exit(127);
-        }
-        execv(KIN_CLI, (char *const *)args);
-        _exit(127);
-    }
-    return pid;
-}
-
-/* Runs the CLI to the end; returns its exit status (or -1). */
-static int run(const char *const *args, const char *out, const char *err)
-{
-    int status = 0;
-    pid_t pid = spawn(args, out, err);
-    if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) {
-        return -1;
-    }
-    return WEXITSTATUS(status);
-}
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    char *p = NULL;
-    if (!f) {
-        return NULL;
-    }
-    p = calloc(1, 1 << 16);
-    if (p) {
-        size_t n = fread(p, 1, (1 << 16) - 1, f);
-        p[n] = '\0';
-    }
-    (void)fclose(f);
-    return p;
-}
 
 static int copy_with_trailer(const char *from, const char *to, unsigned n)
 {
@@ -161,8 +119,8 @@ static void test_batch(void)
     CHECK(write_file(text, "not a binary\n") == 0);
     const char *args[] = {KIN_CLI,   "add", "--db",      db,    "-j", "2",  "--family",  "main",
                           "--actor", "us",  "--version", "1.0", bad,  text, samples_dir, NULL};
-    CHECK_EQ_U64(run(args, out, err), 3); /* the broken file fails the run, not the batch */
-    char *o = slurp(out), *e = slurp(err);
+    CHECK_EQ_U64(cli_run(args, out, err), 3); /* the broken file fails the run, not the batch */
+    char *o = cli_slurp(out), *e = cli_slurp(err);
     CHECK(o && strstr(o, "added 24 samples") && strstr(o, "1 skipped, 1 failed"));
     CHECK(e && strstr(e, "broken.exe") && strstr(e, "notes.txt"));
     free(o);
@@ -180,18 +138,18 @@ static void test_batch(void)
 
     /* Idempotent: everything is reported as present, nothing added. */
     const char *again[] = {KIN_CLI, "add", "--db", db, samples_dir, NULL};
-    CHECK_EQ_U64(run(again, out, err), 0);
-    o = slurp(out);
+    CHECK_EQ_U64(cli_run(again, out, err), 0);
+    o = cli_slurp(out);
     CHECK(o && strstr(o, "added 0 samples") && strstr(o, "24 already indexed"));
     free(o);
 
     /* rm of a family takes its samples and their statistics away. */
     const char *rm[] = {KIN_CLI, "rm", "--db", db, "main", NULL};
-    CHECK_EQ_U64(run(rm, out, err), 0);
+    CHECK_EQ_U64(cli_run(rm, out, err), 0);
     CHECK_EQ_U64(index_samples(db, &st, &t), 0);
     CHECK_EQ_U64(st.pichashes, 0);
     CHECK_EQ_U64(st.band_values, 0);
-    CHECK_EQ_U64(run(rm, out, err), 1); /* gone */
+    CHECK_EQ_U64(cli_run(rm, out, err), 1); /* gone */
     remove_db(db);
 }
 
@@ -201,7 +159,7 @@ static void test_kill(void)
     char db[300];
     (void)snprintf(db, sizeof(db), "%s/kill.db", tmpdir);
     const char *args[] = {KIN_CLI, "add", "--db", db, "-j", "1", samples_dir, NULL};
-    pid_t pid = spawn(args, NULL, NULL);
+    pid_t pid = cli_spawn(args, NULL, NULL);
     CHECK(pid > 0);
     struct kin_index_stats st;
     struct tally t;
@@ -232,8 +190,8 @@ static void test_kill(void)
     /* The next run completes the rest and merges everything. */
     char out[300];
     (void)snprintf(out, sizeof(out), "%s/out2.txt", tmpdir);
-    CHECK_EQ_U64(run(args, out, NULL), 0);
-    char *o = slurp(out);
+    CHECK_EQ_U64(cli_run(args, out, NULL), 0);
+    char *o = cli_slurp(out);
     char want[64];
     (void)snprintf(want, sizeof(want), "added %lld samples", (long long)(COPIES - have));
     CHECK(o && strstr(o, want));
@@ -251,19 +209,19 @@ static void test_concurrent(void)
     (void)snprintf(db, sizeof(db), "%s/conc.db", tmpdir);
     (void)snprintf(first, sizeof(first), "%s/copy000.exe", samples_dir);
     const char *seed[] = {KIN_CLI, "add", "--db", db, first, NULL};
-    CHECK_EQ_U64(run(seed, NULL, NULL), 0);
+    CHECK_EQ_U64(cli_run(seed, NULL, NULL), 0);
     const char *args[] = {KIN_CLI, "add", "--db", db, "-j", "1", samples_dir, NULL};
-    pid_t pid = spawn(args, NULL, NULL);
+    pid_t pid = cli_spawn(args, NULL, NULL);
     const char *ls[] = {KIN_CLI, "ls", "--db", db, NULL};
     const char *stats[] = {KIN_CLI, "stats", "--db", db, NULL};
     int reads = 0, failures = 0;
     char err[300];
     (void)snprintf(err, sizeof(err), "%s/conc_err.txt", tmpdir);
     for (int i = 0; i < 10; i++) {
-        int a = run(ls, NULL, err);
-        int b = run(stats, NULL, err);
+        int a = cli_run(ls, NULL, err);
+        int b = cli_run(stats, NULL, err);
         if (a != 0 || b != 0) {
-            char *e = slurp(err);
+            char *e = cli_slurp(err);
             fprintf(stderr, "reader failed (ls %d, stats %d): %s\n", a, b, e ? e : "");
             free(e);
         }
@@ -298,9 +256,9 @@ static void test_import(void)
         const char *a[] = {KIN_CLI, "ls", "--db", scratch, "--json", NULL};
         const char *add[] = {KIN_CLI, "add", "--db", scratch, path, NULL};
         remove_db(scratch);
-        CHECK_EQ_U64(run(add, NULL, NULL), 0);
-        CHECK_EQ_U64(run(a, out, NULL), 0);
-        char *o = slurp(out);
+        CHECK_EQ_U64(cli_run(add, NULL, NULL), 0);
+        CHECK_EQ_U64(cli_run(a, out, NULL), 0);
+        char *o = cli_slurp(out);
         const char *k = o ? strstr(o, "\"sha256\":\"") : NULL;
         CHECK(k != NULL);
         if (k) {
@@ -325,15 +283,15 @@ static void test_import(void)
                    "abababababababababababababababababababababababababababababababab");
     CHECK(write_file(manifest, text) == 0);
     const char *args[] = {KIN_CLI, "import", "--db", db, manifest, NULL};
-    CHECK_EQ_U64(run(args, out, err), 3); /* copy003's sha256 does not match its row */
-    char *o = slurp(out), *e = slurp(err);
+    CHECK_EQ_U64(cli_run(args, out, err), 3); /* copy003's sha256 does not match its row */
+    char *o = cli_slurp(out), *e = cli_slurp(err);
     CHECK(o && strstr(o, "added 3 samples") && strstr(o, "1 failed"));
     CHECK(e && strstr(e, "copy003.exe") && strstr(e, "manifest says"));
     free(o);
     free(e);
     const char *fam[] = {KIN_CLI, "families", "--db", db, NULL};
-    CHECK_EQ_U64(run(fam, out, NULL), 0);
-    o = slurp(out);
+    CHECK_EQ_U64(cli_run(fam, out, NULL), 0);
+    o = cli_slurp(out);
     CHECK(o && strstr(o, "fam-a") && strstr(o, "fam-b") && strstr(o, "act"));
     free(o);
     /* Rows whose sha256 is indexed are skipped without reading the file (copy003 too). */
@@ -345,8 +303,8 @@ static void test_import(void)
                    "%s\tsamples/copy003.exe\tfam-b\tact\t2.1\tx64\t-\n",
                    sha[0], sha[1], sha[2], sha[0]);
     CHECK(write_file(manifest, text) == 0);
-    CHECK_EQ_U64(run(args, out, err), 0);
-    o = slurp(out);
+    CHECK_EQ_U64(cli_run(args, out, err), 0);
+    o = cli_slurp(out);
     CHECK(o && strstr(o, "added 0 samples") && strstr(o, "4 already indexed"));
     free(o);
     remove_db(db);
