@@ -186,6 +186,40 @@ static void print_indicators(FILE *out, const struct kin_attribution_report *r)
     }
 }
 
+static void print_links(FILE *out, const struct kin_attribution_report *r)
+{
+    if (!r->link_count) {
+        return;
+    }
+    fputs("\nmodule links (names from the headers, forgeable: they rank actors, never make a "
+          "claim)\n",
+          out);
+    for (size_t i = 0; i < r->link_count; i++) {
+        const struct kin_evidence_link *e = &r->links[i];
+        fprintf(out, "  %-11s ", e->relation);
+        text_put(out, e->module);
+        fprintf(out, "  %.12s ", e->sample);
+        text_put(out, *e->family ? e->family : "(unlabelled)");
+        if (*e->version) {
+            fputc(' ', out);
+            text_put(out, e->version);
+        }
+        if (*e->actor) {
+            fputs(" (", out);
+            text_put(out, e->actor);
+            fputc(')', out);
+        }
+        if (e->ubiquitous) {
+            fputs("; ubiquitous (", out);
+            text_put(out, e->ubiquitous);
+            fputs("): no tie", out);
+        } else {
+            fprintf(out, "; %u famil%s", e->families, e->families == 1 ? "y" : "ies");
+        }
+        fputc('\n', out);
+    }
+}
+
 static void print_lines(FILE *out, const char *title, const char *const *v, size_t n)
 {
     if (!n) {
@@ -222,6 +256,7 @@ void attribute_print_text(FILE *out, const char *path, const struct kin_attribut
     print_evidence(out, r);
     print_whole_file(out, r);
     print_indicators(out, r);
+    print_links(out, r);
     print_lines(out, "caveats", r->caveats, r->caveat_count);
     print_lines(out, "next steps", r->next_steps, r->next_step_count);
 }
@@ -237,6 +272,7 @@ static void json_candidates(
         json_kv_str(j, "name", c[i].name);
         if (actors) {
             json_kv_u64(j, "families", c[i].families);
+            json_kv_bool(j, "linked", c[i].linked);
         } else {
             json_key(j, "actor");
             json_str_or_null(j, c[i].actor);
@@ -356,6 +392,32 @@ static void json_indicators(struct json *j, const struct kin_attribution_report 
     json_array_end(j);
 }
 
+static void json_links(struct json *j, const struct kin_attribution_report *r)
+{
+    json_key(j, "links");
+    json_array_begin(j);
+    for (size_t i = 0; i < r->link_count; i++) {
+        const struct kin_evidence_link *e = &r->links[i];
+        json_object_begin(j);
+        json_kv_str(j, "relation", e->relation);
+        json_kv_str(j, "module", e->module);
+        json_kv_str(j, "sample", e->sample);
+        json_key(j, "family");
+        json_str_or_null(j, e->family);
+        json_key(j, "actor");
+        json_str_or_null(j, e->actor);
+        json_key(j, "version");
+        json_str_or_null(j, e->version);
+        json_kv_u64(j, "samples", e->samples);
+        json_kv_u64(j, "families", e->families);
+        json_key(j, "ubiquitous");
+        json_str_or_null(j, e->ubiquitous);
+        json_kv_bool(j, "forgeable", 1);
+        json_object_end(j);
+    }
+    json_array_end(j);
+}
+
 static void json_strings(struct json *j, const char *key, const char *const *v, size_t n)
 {
     json_key(j, key);
@@ -415,6 +477,7 @@ void attribute_print_json(FILE *out, const char *path, const struct kin_attribut
     json_functions(&j, r);
     json_whole_file(&j, r);
     json_indicators(&j, r);
+    json_links(&j, r);
     json_object_end(&j);
     json_strings(&j, "caveats", r->caveats, r->caveat_count);
     json_strings(&j, "next_steps", r->next_steps, r->next_step_count);

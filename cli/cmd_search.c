@@ -135,9 +135,13 @@ static int print_hit(void *ctx, const struct kin_index_ioc_hit *h)
         text_put_pad(stdout, or_dash(h->family), 21);
         text_put_pad(stdout, or_dash(h->actor), 17);
         text_put_pad(stdout, or_dash(h->version), 13);
-        printf("0x%llx ", (unsigned long long)h->offset);
-        text_put(stdout, or_dash(h->section));
-        printf(" %s\n", kin_ioc_encoding_name(h->encoding));
+        if (h->type == KIN_IOC_MODULE || h->type == KIN_IOC_LOADS) {
+            printf("headers\n"); /* read from the export or import tables, not the strings */
+        } else {
+            printf("0x%llx ", (unsigned long long)h->offset);
+            text_put(stdout, or_dash(h->section));
+            printf(" %s\n", kin_ioc_encoding_name(h->encoding));
+        }
     }
     o->hits++;
     return ferror(stdout) ? 1 : 0;

@@ -212,6 +212,7 @@ static void pe(struct json *j, const struct kin_image *img)
     json_array_end(j);
     extent(j, "signature", pe->security_offset, pe->security_size);
     extent(j, "overlay", pe->overlay_offset, pe->overlay_size);
+    json_kv_str(j, "dll_name", pe->dll_name);
     json_object_end(j);
 }
 

@@ -122,6 +122,11 @@ static void pe_facts(FILE *f, const struct kin_image *img)
     } else {
         fprintf(f, "none\n");
     }
+    if (pe->dll_name) {
+        label(f, "module name");
+        text_put(f, pe->dll_name);
+        fputc('\n', f);
+    }
     if (pe->pdb_path) {
         label(f, "pdb");
         text_put(f, pe->pdb_path);

@@ -239,6 +239,8 @@ struct kin_pe_info {
     uint32_t file_alignment;     /* FileAlignment */
     uint32_t entry_rva;          /* AddressOfEntryPoint as written (0 in most DLLs) */
     uint32_t tls_callback_count; /* TLS callbacks found (also listed in kin_image.entries) */
+    const char *dll_name; /* borrowed; the export directory's Name (the module's own name, e.g.
+                             "libvips-42.dll"), NULL when absent */
 };
 
 /** ELF-only facts. Zero when the image is not ELF. */
@@ -441,6 +443,13 @@ enum kin_ioc_type {
     KIN_IOC_UNIXPATH = 12,
     KIN_IOC_MUTEX = 13, /* Global\..., Local\..., Session\N\... */
     KIN_IOC_USERAGENT = 14,
+    /* Module links, read from the headers rather than the strings (kin_iocs_extract() never
+     * reports them): an index keeps them with a sample's indicators so that attribution can tie
+     * a program to the modules it loads. Stored as the name's stem: lowercase, without directory,
+     * extension (.dll, .so.N, ...) and trailing version numbers ("libvips-cpp-8.17.2.dll" and
+     * "libvips-cpp.dll" are both "libvips-cpp"). */
+    KIN_IOC_MODULE = 15, /* the name a file gives itself: PE export directory Name, DT_SONAME */
+    KIN_IOC_LOADS = 16,  /* a module it imports from: PE import DLL name, DT_NEEDED */
     KIN__IOC_TYPE_COUNT
 };
 
@@ -1109,6 +1118,8 @@ struct kin_candidate {
     double best_sample_matched; /* share of the code that sample holds, unweighted */
     double size_ratio; /* families: that sample's code size over this sample's (0 when unknown);
                           far from 1, one program contains the other: not a variant */
+    int linked; /* actor candidates: a "loads" or "loaded-by" module link ties it to the sample
+                   (struct kin_evidence_link), which lifted it in the ranking */
 };
 
 /** One function the sample shares with an indexed sample (its best match). */
@@ -1159,6 +1170,27 @@ struct kin_evidence_indicator {
                                family), NULL when it is evidence */
 };
 
+/**
+ * A module link: the query and an indexed sample tied by module names in their headers (names
+ * stored as stems, see KIN_IOC_MODULE). "loads": the query imports from a module the indexed
+ * sample is (a component of the same tool set); "loaded-by": the indexed sample imports from
+ * the module the query is; "same-name": both give themselves the same module name;
+ * "same-import": both import from the same module, neither of them being it. Names are chosen
+ * by whoever builds a file and generic ones recur: links rank actors (a "loads" or "loaded-by"
+ * link lifts its actor in the ranking), they never make or raise a claim.
+ */
+struct kin_evidence_link {
+    const char *relation; /* "loads", "loaded-by", "same-name" or "same-import" */
+    const char *module;   /* the module's stem */
+    const char *sample;   /* sha256 of an indexed sample on the other end */
+    const char *family;   /* its family ("" when unlabelled) */
+    const char *actor;    /* its actor ("" when none) */
+    const char *version;  /* its version ("" when none) */
+    uint32_t families;    /* labelled families holding the name in that role (excluded left out) */
+    uint64_t samples;     /* samples holding it in that role */
+    const char *ubiquitous; /* why it ties nothing (many families, a library family), or NULL */
+};
+
 /** The result of one attribution. Every pointer is borrowed from its struct kin_attribution. */
 struct kin_attribution_report {
     char sha256[65];        /* of the attributed sample */
@@ -1201,6 +1233,8 @@ struct kin_attribution_report {
     size_t caveat_count;
     const char *const *next_steps; /* English sentences: what an analyst should do next */
     size_t next_step_count;
+    const struct kin_evidence_link *links; /* module links, ranking ties first */
+    size_t link_count;
 };
 
 struct kin_attribution;

@@ -96,7 +96,7 @@ kin_status kin_attribute(struct kin_index *idx,
     io.types = KIN_IOC_EVIDENCE_TYPES;
     kin_status st = kin_iocs_extract(s, &io, &iocs);
     if (st == KIN_OK) {
-        st = kin__store_ioc_select(iocs, &set);
+        st = kin__store_ioc_select(iocs, kin_sample_image(s), &set);
     }
     if (st == KIN_OK) {
         st = attribute_image(idx, kin_sample_image(s), v, count, &set, opts, out);

@@ -256,8 +256,63 @@ static int host_listed(const struct common_entry *e, const char *h, size_t n, in
     }
 }
 
+/*
+ * Modules of the operating system and of the C and C++ runtimes, as stems (evidence.c): every
+ * program loads some, so loading one ties nothing together. Listed by prefix where the name
+ * carries a version or a variant (msvcp140, api-ms-win-crt-runtime-l1, ld-linux-x86-64).
+ */
+static const char *const system_modules[] = {
+    "kernel32",   "kernelbase", "ntdll",
+    "user32",     "gdi32",      "gdiplus",
+    "advapi32",   "shell32",    "shlwapi",
+    "ole32",      "oleaut32",   "comctl32",
+    "comdlg32",   "ws2_32",     "wsock32",
+    "mswsock",    "msvcrt",     "ucrtbase",
+    "crypt32",    "bcrypt",     "bcryptprimitives",
+    "ncrypt",     "secur32",    "iphlpapi",
+    "dnsapi",     "winhttp",    "wininet",
+    "urlmon",     "version",    "psapi",
+    "userenv",    "dbghelp",    "rpcrt4",
+    "setupapi",   "cfgmgr32",   "winmm",
+    "imm32",      "netapi32",   "mpr",
+    "powrprof",   "normaliz",   "wtsapi32",
+    "uxtheme",    "dwmapi",     "shcore",
+    "winspool",   "ntoskrnl",   "hal",
+    "mscoree",    "opengl32",   "d3d11",
+    "dxgi",       "wintrust",   "sspicli",
+    "node",       "libc",       "libm",
+    "libdl",      "libpthread", "librt",
+    "libresolv",  "libutil",    "libgcc_s",
+    "libstdc++",  "libc++",     "libc++abi",
+    "libatomic",  "libz",       "libcrypt",
+    "linux-vdso", "linux-gate",
+};
+static const char *const system_module_prefixes[] = {
+    "api-ms-win-", "ext-ms-", "msvcp", "msvcr",       "vcruntime",
+    "ld-linux",    "ld-musl", "mfc",   "libgfortran", "libgomp",
+};
+
+static const char *module_common(const char *v, size_t n)
+{
+    for (size_t i = 0; i < sizeof(system_modules) / sizeof(system_modules[0]); i++) {
+        if (equals(v, n, system_modules[i])) {
+            return "operating-system or runtime module: loaded by every kind of program";
+        }
+    }
+    for (size_t i = 0; i < sizeof(system_module_prefixes) / sizeof(system_module_prefixes[0]);
+         i++) {
+        if (has_prefix(v, n, system_module_prefixes[i], 0)) {
+            return "operating-system or runtime module: loaded by every kind of program";
+        }
+    }
+    return NULL;
+}
+
 const char *kin__ioc_common(uint32_t type, const char *v, size_t n)
 {
+    if (type == KIN_IOC_MODULE || type == KIN_IOC_LOADS) {
+        return module_common(v, n);
+    }
     struct url_parts u;
     const char *host = NULL;
     size_t host_len = 0;

@@ -40,6 +40,11 @@ int kin__ioc_evidence_rank(uint32_t type)
     case KIN_IOC_PDB:
     case KIN_IOC_MUTEX:
         return 4;
+    case KIN_IOC_MODULE:
+    case KIN_IOC_LOADS:
+        /* Few per sample and read from the headers: ranked with build paths so that the
+         * per-sample cap never drops them, though they are weak evidence (kin__ioc_strong()). */
+        return 4;
     case KIN_IOC_REGISTRY:
     case KIN_IOC_USERAGENT:
         return 5;
@@ -57,6 +62,9 @@ int kin__ioc_strong(uint32_t type)
      * author made; registry keys and user agents are shared by unrelated programs that do the
      * same thing (persistence, HTTP).
      */
+    if (type == KIN_IOC_MODULE || type == KIN_IOC_LOADS) {
+        return 0; /* a module name is chosen by whoever builds it, and generic ones recur */
+    }
     int rank = kin__ioc_evidence_rank(type);
     return rank >= 0 && rank <= 4;
 }
@@ -116,6 +124,65 @@ static size_t normalize_url(const char *v, size_t n, char *out)
     return n;
 }
 
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/*
+ * The stem of a module name: its last path component, lowercased, without the extension
+ * (".dll", ".exe", ".node", ... and for shared objects ".so" with what follows it) and without
+ * trailing version numbers ("-8.17.2", "_2", ".0"), so that the versions of one module
+ * compare equal. Digits glued to letters stay ("win32", "x64", "msvcp140").
+ */
+static size_t module_stem(const char *v, size_t n, char *out)
+{
+    size_t b = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (v[i] == '/' || v[i] == '\\') {
+            b = i + 1;
+        }
+    }
+    v += b;
+    n -= b;
+    size_t e = n;
+    for (size_t i = 0; i + 3 <= n; i++) {
+        if (v[i] == '.' && lower(v[i + 1]) == 's' && lower(v[i + 2]) == 'o' &&
+            (i + 3 == n || v[i + 3] == '.')) {
+            e = i; /* "libfoo.so.1.2", "libfoo-1.2.so" */
+            break;
+        }
+    }
+    if (e == n) {
+        size_t dot = n;
+        for (size_t i = n; i > 0; i--) {
+            if (v[i - 1] == '.') {
+                dot = i - 1;
+                break;
+            }
+        }
+        /* An extension is a dot and 1..4 characters, not all digits ("foo.1" is a version). */
+        int digits = 1;
+        for (size_t i = dot + 1; i < n; i++) {
+            digits &= is_digit(v[i]);
+        }
+        if (dot > 0 && dot < n && n - dot >= 2 && n - dot <= 5 && !digits) {
+            e = dot;
+        }
+    }
+    for (;;) {
+        size_t i = e;
+        while (i > 0 && is_digit(v[i - 1])) {
+            i--;
+        }
+        if (i == e || i < 2 || (v[i - 1] != '-' && v[i - 1] != '_' && v[i - 1] != '.')) {
+            break;
+        }
+        e = i - 1;
+    }
+    return copy_lower_from(v, e, 0, out);
+}
+
 size_t kin__ioc_normalize(uint32_t type, const char *v, size_t n, char *out, size_t cap)
 {
     if (n == 0 || n >= cap || n > KIN_MAX_IOC_VALUE_LEN) {
@@ -137,6 +204,9 @@ size_t kin__ioc_normalize(uint32_t type, const char *v, size_t n, char *out, siz
         return copy_lower_from(v, n, is_bech32_btc(v, n) ? 0 : n, out);
     case KIN_IOC_URL:
         return normalize_url(v, n, out);
+    case KIN_IOC_MODULE:
+    case KIN_IOC_LOADS:
+        return module_stem(v, n, out);
     case KIN_IOC_IPV6: {
         char buf[INET6_ADDRSTRLEN];
         unsigned char a[16];

@@ -55,8 +55,8 @@ struct kin_iocs {
 };
 
 static const char *const type_names[KIN__IOC_TYPE_COUNT] = {
-    "url", "domain", "ipv4",     "ipv6",    "email",    "onion", "btc",       "eth",
-    "xmr", "pdb",    "registry", "winpath", "unixpath", "mutex", "useragent",
+    "url", "domain",   "ipv4",    "ipv6",     "email", "onion",     "btc",    "eth",   "xmr",
+    "pdb", "registry", "winpath", "unixpath", "mutex", "useragent", "module", "loads",
 };
 
 const char *kin_ioc_type_name(uint32_t type)

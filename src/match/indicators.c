@@ -72,6 +72,9 @@ static int on_shared(void *ctx, const struct store_ioc_shared *sh)
     struct ioc_ctx *c = ctx;
     struct match_state *m = c->m;
     const struct store_ioc_holder *rep = NULL;
+    if (sh->type == KIN_IOC_MODULE || sh->type == KIN_IOC_LOADS) {
+        return 0; /* module names are links (links.c), not indicators */
+    }
     uint64_t samples = 0, families = 0, left = 0;
     int64_t last_family = -1, only = 0;
     int library = 0, supports = 0;

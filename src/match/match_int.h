@@ -161,6 +161,9 @@ struct match_state {
     int small_index;     /* too few actors and no library family: rarity cannot be judged */
     double family_top;   /* best family score (verdict.c) */
 
+    /* links.c: per actor slot, 1 when a "loads" or "loaded-by" link ties it to the query. */
+    uint8_t *act_linked;
+
     /* indicators.c: a sentence each for the caveats and next steps, NULL when none. */
     const char *ioc_caveat;
     const char *ioc_next_step;
@@ -234,6 +237,11 @@ void kin__match_verdict(struct match_state *m,
                         struct kin_attribution_report *r);
 /* report.c: the candidates, evidence, caveats and next steps of the report. */
 kin_status kin__match_report(struct match_state *m, struct kin_attribution *a);
+/*
+ * links.c: the module links of the query (r->links) and the actors they lift in the ranking
+ * (m->act_linked). Call after stage 2, before the candidates are ranked.
+ */
+kin_status kin__match_links(struct match_state *m, struct kin_attribution_report *r);
 /*
  * indicators.c: the indicators the query shares with indexed samples (r->indicators), and what
  * they do to the verdict already written into r. Call after the candidates are ranked.

@@ -10,7 +10,14 @@
 #include "../load/load.h"
 #include "match_int.h"
 
-#define DEFAULT_TOP      5u
+#define DEFAULT_TOP 5u
+/*
+ * What a "loads" or "loaded-by" module link adds to an actor's ranking key (a share of the
+ * informative code, 0..1): it outranks the crumbs of code unrelated programs share (a few
+ * percent, runtime and compiler code that escaped the caps) and never what real shared code
+ * gives (a tenth and more). The score shown stays the code's.
+ */
+#define LINK_RANK_BONUS  0.05
 #define DEFAULT_EVIDENCE 100u
 /* TLSH distance up to which files count as similar (TLSH's authors: <= 100 "similar"). */
 #define TLSH_SIMILAR 100
@@ -110,9 +117,11 @@ static kin_status actor_candidates(struct match_state *m,
         return KIN_NOMEM;
     }
     for (size_t i = 0; i < m->actor_count; i++) {
-        if (!m->actors[i].solo && m->act_agg[i].functions) {
+        int linked = m->act_linked && m->act_linked[i];
+        if (!m->actors[i].solo && (m->act_agg[i].functions || linked)) {
             v[n].slot = i;
-            v[n].score = m->act_agg[i].score;
+            v[n].score =
+                share(m->act_agg[i].score, m->denom_actor) + (linked ? LINK_RANK_BONUS : 0);
             n++;
         }
     }
@@ -132,6 +141,7 @@ static kin_status actor_candidates(struct match_state *m,
         c[i].unique_functions = a->unique_functions;
         c[i].unique_size = a->unique_size;
         c[i].families = a->families;
+        c[i].linked = m->act_linked && m->act_linked[v[i].slot];
         st = best_sample_of(m, a, &c[i]);
     }
     kin__free(v);
@@ -469,6 +479,7 @@ kin_status kin__match_report(struct match_state *m, struct kin_attribution *at)
         return KIN_NOMEM;
     }
     size_t best_fam = SIZE_MAX, best_act = SIZE_MAX;
+    KIN_TRY(kin__match_links(m, r));
     kin__match_confidences(m, fam_conf, act_conf, &best_fam, &best_act);
     kin__match_verdict(m, fam_conf, act_conf, best_fam, best_act, r);
     KIN_TRY(family_candidates(m, fam_conf, top, r));

@@ -285,9 +285,9 @@ static kin_status add_in_transaction(struct store *s, const struct store_add *ad
         st = s->ops->stage_postings(s, row.id, es.pic, es.pic_count, es.band, es.band_count);
     }
     entry_sets_release(&es);
-    if (st == KIN_OK && add->iocs) {
+    if (st == KIN_OK && (add->iocs || add->img)) {
         struct store_ioc_set set;
-        st = kin__store_ioc_select(add->iocs, &set);
+        st = kin__store_ioc_select(add->iocs, add->img, &set);
         if (st == KIN_OK && set.count > 0) {
             st = s->ops->put_iocs(s, row.id, family, set.v, set.count);
         }

@@ -337,9 +337,12 @@ struct store_ioc_set {
  * Chooses what the index keeps of a sample's indicators: evidence types only
  * (kin__ioc_evidence_rank()), valid or unchecked, normalised, not on the built-in list of
  * ubiquitous values, each distinct (type, value) once with its first occurrence, strongest
- * types first, at most KIN_MAX_SAMPLE_IOCS. iocs may be NULL (an empty set). KIN_OK or NOMEM.
+ * types first, at most KIN_MAX_SAMPLE_IOCS. With img, the module names of its headers are added
+ * (KIN_IOC_MODULE, KIN_IOC_LOADS). iocs and img may be NULL. KIN_OK or NOMEM.
  */
-kin_status kin__store_ioc_select(const struct kin_iocs *iocs, struct store_ioc_set *out);
+kin_status kin__store_ioc_select(const struct kin_iocs *iocs,
+                                 const struct kin_image *img,
+                                 struct store_ioc_set *out);
 void kin__store_ioc_set_release(struct store_ioc_set *set);
 /* Sorts a set as kin__store_ioc_select() orders it: strongest types first, then file order. */
 void kin__store_ioc_set_sort(struct store_ioc_set *set);

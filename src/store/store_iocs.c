@@ -155,7 +155,53 @@ void kin__store_ioc_set_release(struct store_ioc_set *set)
     }
 }
 
-kin_status kin__store_ioc_select(const struct kin_iocs *iocs, struct store_ioc_set *out)
+/* Adds a module name of the headers (KIN_IOC_MODULE or KIN_IOC_LOADS) as a candidate. */
+static kin_status
+module_add(struct cand_set *cs, struct arena *a, uint32_t type, const char *name, char *norm)
+{
+    if (!name || !*name) {
+        return KIN_OK;
+    }
+    size_t n = strnlen(name, KIN_MAX_IOC_VALUE_LEN + 1);
+    size_t len = kin__ioc_normalize(type, name, n, norm, KIN_MAX_IOC_VALUE_LEN + 1);
+    if (len == 0) {
+        return KIN_OK;
+    }
+    struct kin_ioc o;
+    memset(&o, 0, sizeof(o));
+    o.type = type;
+    o.value = name;
+    o.encoding = KIN_ENC_ASCII;
+    return cand_add(cs, a, &o, norm, len);
+}
+
+/* The module names of img: its own (PE export Name, ELF soname) and those it loads. */
+static kin_status modules_add(struct cand_set *cs, struct arena *a, const struct kin_image *img)
+{
+    char norm[KIN_MAX_IOC_VALUE_LEN + 1];
+    if (img->format == KIN_FORMAT_PE) {
+        KIN_TRY(module_add(cs, a, KIN_IOC_MODULE, img->pe.dll_name, norm));
+    } else if (img->format == KIN_FORMAT_ELF) {
+        KIN_TRY(module_add(cs, a, KIN_IOC_MODULE, img->elf.soname, norm));
+        for (size_t i = 0; i < img->elf.needed_count; i++) {
+            KIN_TRY(module_add(cs, a, KIN_IOC_LOADS, img->elf.needed[i], norm));
+        }
+    }
+    const char *last = NULL;
+    for (size_t i = 0; i < img->import_count; i++) {
+        /* Imports come grouped by library: one lookup per run is enough (cand_add dedups). */
+        const char *lib = img->imports[i].library;
+        if (lib && lib != last && (!last || strcmp(lib, last) != 0)) {
+            KIN_TRY(module_add(cs, a, KIN_IOC_LOADS, lib, norm));
+        }
+        last = lib;
+    }
+    return KIN_OK;
+}
+
+kin_status kin__store_ioc_select(const struct kin_iocs *iocs,
+                                 const struct kin_image *img,
+                                 struct store_ioc_set *out)
 {
     struct cand_set cs;
     char norm[KIN_MAX_IOC_VALUE_LEN + 1];
@@ -174,6 +220,9 @@ kin_status kin__store_ioc_select(const struct kin_iocs *iocs, struct store_ioc_s
         if (len > 0) {
             st = cand_add(&cs, &out->arena, o, norm, len);
         }
+    }
+    if (st == KIN_OK && img) {
+        st = modules_add(&cs, &out->arena, img);
     }
     if (st == KIN_OK) {
         if (cs.count > 1) {
@@ -335,7 +384,7 @@ kin_status kin__store_shared_iocs(struct store *s,
                                   void *ctx)
 {
     struct store_ioc_set set;
-    KIN_TRY(kin__store_ioc_select(iocs, &set));
+    KIN_TRY(kin__store_ioc_select(iocs, NULL, &set));
     kin_status st = kin__store_shared_ioc_values(s, set.v, set.count, ubiquitous_families, fn, ctx);
     kin__store_ioc_set_release(&set);
     return st;

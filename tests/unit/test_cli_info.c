@@ -428,7 +428,7 @@ static void test_pe_json(void)
         CHECK_HAS(s, "{\"type\":\"#300\",");
         CHECK_HAS(s, "{\"type\":\"EVIL\\u001b\",");
         CHECK_HAS(s, "\"signature\":{\"offset\":8960,\"size\":256},"
-                     "\"overlay\":{\"offset\":8704,\"size\":512}}");
+                     "\"overlay\":{\"offset\":8704,\"size\":512},\"dll_name\":null}");
         CHECK_HAS(s, "\"elf\":null,\"symbol_count\":1,");
         CHECK_HAS(s, "\"anomalies\":[{\"kind\":\"pe.section.past_eof\",\"offset\":496,"
                      "\"message\":\"section 2 raw data \\u001b]0;x\\u0007 past end of file\"}],"

@@ -211,7 +211,7 @@ static void test_select(void)
     struct kin_iocs *r = extract(strings, sizeof(strings) / sizeof(strings[0]));
     struct store_ioc_set set;
     CHECK(r != NULL);
-    CHECK_OK(kin__store_ioc_select(r, &set));
+    CHECK_OK(kin__store_ioc_select(r, NULL, &set));
     CHECK_EQ_U64(set.count, 3);
     CHECK_EQ_U64(set.dropped, 0);
     CHECK(set_has(&set, KIN_IOC_DOMAIN, "c2.kin-test-host.com"));
@@ -239,7 +239,7 @@ static void test_select(void)
     }
     many[n] = (char *)"115p7UMMngoj1pMvkpHijcRdfJNXj6LrLn";
     r = extract((const char *const *)many, n + 1);
-    CHECK_OK(kin__store_ioc_select(r, &set));
+    CHECK_OK(kin__store_ioc_select(r, NULL, &set));
     CHECK_EQ_U64(set.count, KIN_MAX_SAMPLE_IOCS);
     CHECK_EQ_U64(set.dropped, n + 1 - KIN_MAX_SAMPLE_IOCS);
     CHECK(set_has(&set, KIN_IOC_BTC, "115p7UMMngoj1pMvkpHijcRdfJNXj6LrLn"));
@@ -253,7 +253,7 @@ static void test_select(void)
     free(many);
 
     /* No indicators at all. */
-    CHECK_OK(kin__store_ioc_select(NULL, &set));
+    CHECK_OK(kin__store_ioc_select(NULL, NULL, &set));
     CHECK_EQ_U64(set.count, 0);
     kin__store_ioc_set_release(&set);
 }

@@ -70,6 +70,8 @@ kin_status kin__pe_exports(struct pe_ctx *p)
         return KIN_OK;
     }
     uint32_t base = 0, nfuncs = 0, nnames = 0, funcs_rva = 0, names_rva = 0, ords_rva = 0;
+    uint32_t dll_rva = 0;
+    (void)kin__span_le32(d, 12, &dll_rva);
     (void)kin__span_le32(d, 16, &base);
     (void)kin__span_le32(d, 20, &nfuncs);
     (void)kin__span_le32(d, 24, &nnames);
@@ -77,6 +79,18 @@ kin_status kin__pe_exports(struct pe_ctx *p)
     (void)kin__span_le32(d, 32, &names_rva);
     (void)kin__span_le32(d, 36, &ords_rva);
     uint64_t dir_off = kin__pe_off(p, rva);
+    if (dll_rva) {
+        /* The module's own name, as the linker wrote it ("LIBRARY" of a .def file). */
+        int nomem = 0;
+        p->c->img->pe.dll_name = kin__pe_string(p, dll_rva, KIN_MAX_STRING_LEN, &nomem);
+        if (nomem) {
+            return kin__pe_nomem(p);
+        }
+        if (!p->c->img->pe.dll_name) {
+            PE_ANOMALY(p, "pe.export.dll_name_unmapped", dir_off,
+                       "the export directory's Name RVA 0x%x is not in the file", dll_rva);
+        }
+    }
 
     struct span funcs, names, ords;
     uint64_t nf = array_at(p, funcs_rva, nfuncs, 4, &funcs);
