@@ -99,6 +99,9 @@ print_candidates(FILE *out, const char *title, const struct kin_candidate *c, si
             text_put(out, c[i].best_version);
             fputc(')', out);
         }
+        if (c[i].linked) {
+            fputs(" +module link", out);
+        }
         fputc('\n', out);
     }
 }
@@ -197,8 +200,8 @@ static void print_links(FILE *out, const struct kin_attribution_report *r)
     for (size_t i = 0; i < r->link_count; i++) {
         const struct kin_evidence_link *e = &r->links[i];
         fprintf(out, "  %-11s ", e->relation);
-        text_put(out, e->module);
-        fprintf(out, "  %.12s ", e->sample);
+        text_put_pad(out, e->module, 20);
+        fprintf(out, " %.12s ", e->sample);
         text_put(out, *e->family ? e->family : "(unlabelled)");
         if (*e->version) {
             fputc(' ', out);

@@ -438,6 +438,15 @@ static void next_steps(struct match_state *m, struct kin_attribution_report *r, 
     if (m->ioc_next_step) {
         add_line(m, n, m->ioc_next_step);
     }
+    if (r->verdict != KIN_VERDICT_KNOWN_ACTOR && r->actor_count > 0 && r->actors[0].linked) {
+        add_line(m, n,
+                 kin__arena_printf(a,
+                                   "'%s' ranks first among actors through a module link (listed), "
+                                   "which is no claim: check that the linked module is the "
+                                   "actor's own rather than a public library, then look for code "
+                                   "or infrastructure this file shares with its samples.",
+                                   r->actors[0].name));
+    }
     if (r->family_count > 0 || r->common_size > 0) {
         add_line(m, n,
                  "If shared code turns out to be a library or runtime, index a build of it with "
