@@ -299,6 +299,9 @@ static const char *module_common(const char *v, size_t n)
             return "operating-system or runtime module: loaded by every kind of program";
         }
     }
+    if (equals(v, n, "a.out")) {
+        return "a toolchain's default output name (Go writes it into every PE export directory)";
+    }
     for (size_t i = 0; i < sizeof(system_module_prefixes) / sizeof(system_module_prefixes[0]);
          i++) {
         if (has_prefix(v, n, system_module_prefixes[i], 0)) {

@@ -9,7 +9,13 @@
  * - "loads" and "loaded-by" links to a name held by fewer than KIN_IOC_UBIQUITOUS_FAMILIES
  *   families, none a library, lift the linked actor in the ranking by LINK_RANK_BONUS (an
  *   actor so linked is listed even without shared code);
- * - "same-name" and "same-import" links are listed only;
+ * - a "same-name" link (the query calls itself what a family's samples call themselves) makes
+ *   that family a possible version whatever its size (verdict.c's variant test); and when the
+ *   code points to a family of an actor but the query bears the module name of another family
+ *   of the same actor, not of the first, the family is left open: the actor is claimed, the
+ *   named family ranked first (siblings built from one template can be closer in code than
+ *   the versions of one family are to each other);
+ * - "same-import" links are listed only;
  * - no link makes or raises a claim: names are chosen by whoever builds a file, are trivially
  *   copied, and generic ones ("core", "helper") recur across unrelated projects.
  */
@@ -135,7 +141,8 @@ kin_status kin__match_links(struct match_state *m, struct kin_attribution_report
     r->links = NULL;
     r->link_count = 0;
     m->act_linked = kin__arena_array(m->arena, m->actor_count ? m->actor_count : 1, 1);
-    if (!m->act_linked) {
+    m->fam_named = kin__arena_array(m->arena, m->family_count ? m->family_count : 1, 1);
+    if (!m->act_linked || !m->fam_named) {
         return KIN_NOMEM;
     }
     /* Each module name of the query is looked up in the two roles that tie it to another. */
@@ -179,10 +186,13 @@ kin_status kin__match_links(struct match_state *m, struct kin_attribution_report
     }
     for (size_t i = 0; i < c.count; i++) {
         const struct link_ev *e = &c.v[i];
-        if (!e->out.ubiquitous && (e->rel == REL_LOADS || e->rel == REL_LOADED_BY) &&
-            e->family_slot != SIZE_MAX) {
-            const struct match_family *f = &m->families[e->family_slot];
-            m->act_linked[kin__match_actor_slot(m, f)] = 1;
+        if (e->out.ubiquitous || e->family_slot == SIZE_MAX) {
+            continue;
+        }
+        if (e->rel == REL_LOADS || e->rel == REL_LOADED_BY) {
+            m->act_linked[kin__match_actor_slot(m, &m->families[e->family_slot])] = 1;
+        } else if (e->rel == REL_SAME_NAME) {
+            m->fam_named[e->family_slot] = 1;
         }
     }
     if (c.count > 1) {
@@ -199,4 +209,20 @@ kin_status kin__match_links(struct match_state *m, struct kin_attribution_report
     r->links = out;
     r->link_count = keep;
     return KIN_OK;
+}
+
+size_t kin__match_name_conflict(const struct match_state *m, size_t f)
+{
+    if (!m->fam_named || f >= m->family_count || m->fam_named[f] || m->families[f].actor <= 0) {
+        return SIZE_MAX;
+    }
+    size_t best = SIZE_MAX;
+    for (size_t g = 0; g < m->family_count; g++) {
+        if (g != f && m->fam_named[g] && m->families[g].actor == m->families[f].actor &&
+            m->fam_agg[g].functions &&
+            (best == SIZE_MAX || m->fam_agg[g].score > m->fam_agg[best].score)) {
+            best = g;
+        }
+    }
+    return best;
 }

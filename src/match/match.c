@@ -75,6 +75,8 @@ kin_status kin__match_attribute(struct store *s,
     kin__arena_init(&a->arena, 0);
     struct match_state m;
     memset(&m, 0, sizeof(m));
+    m.name_family = SIZE_MAX;
+    m.name_overruled = SIZE_MAX;
     m.store = s;
     m.q = q;
     m.p = p;

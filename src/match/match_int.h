@@ -161,8 +161,13 @@ struct match_state {
     int small_index;     /* too few actors and no library family: rarity cannot be judged */
     double family_top;   /* best family score (verdict.c) */
 
-    /* links.c: per actor slot, 1 when a "loads" or "loaded-by" link ties it to the query. */
+    /* links.c: per actor slot, 1 when a "loads" or "loaded-by" link ties it to the query; per
+     * family slot, 1 when its samples give themselves the query's module name ("same-name"). */
     uint8_t *act_linked;
+    uint8_t *fam_named;
+    /* verdict.c: a family of the claimed actor whose module name the query bears, when the
+     * family the code points to does not (SIZE_MAX: none); and that family. */
+    size_t name_family, name_overruled;
 
     /* indicators.c: a sentence each for the caveats and next steps, NULL when none. */
     const char *ioc_caveat;
@@ -242,6 +247,12 @@ kin_status kin__match_report(struct match_state *m, struct kin_attribution *a);
  * (m->act_linked). Call after stage 2, before the candidates are ranked.
  */
 kin_status kin__match_links(struct match_state *m, struct kin_attribution_report *r);
+/*
+ * links.c: when family slot f (the code's best) does not bear the query's module name but
+ * another family of the same actor with shared code does, that family's slot (the one with the
+ * best score); else SIZE_MAX.
+ */
+size_t kin__match_name_conflict(const struct match_state *m, size_t f);
 /*
  * indicators.c: the indicators the query shares with indexed samples (r->indicators), and what
  * they do to the verdict already written into r. Call after the candidates are ranked.

@@ -75,7 +75,8 @@ static kin_status family_candidates(struct match_state *m,
         const struct match_family *fam = &m->families[f];
         if (!fam->excluded && fam->kind != KIN_FAMILY_LIBRARY && m->fam_agg[f].functions) {
             v[n].slot = f;
-            v[n].tier = kin__match_family_tier(m, f);
+            /* The family whose module name the query bears, over its sibling (verdict.c). */
+            v[n].tier = f == m->name_family ? 2 : kin__match_family_tier(m, f);
             v[n].score = m->fam_agg[f].score;
             n++;
         }
@@ -329,6 +330,18 @@ static void caveats(struct match_state *m, struct kin_attribution_report *r, str
                                    "The file itself is in the index (family '%s'); it was left "
                                    "out of the comparison.",
                                    *r->indexed_as ? r->indexed_as : "unlabelled"));
+    }
+    if (m->name_family != SIZE_MAX && m->name_overruled != SIZE_MAX) {
+        const struct match_family *named = &m->families[m->name_family];
+        add_line(m, c,
+                 kin__arena_printf(a,
+                                   "The code is closest to '%s', but this file gives itself the "
+                                   "module name that the samples of '%s' (the same actor, '%s') "
+                                   "bear and those of '%s' do not: the family is left open "
+                                   "('%s' ranked first), the actor is what the code shows.",
+                                   m->families[m->name_overruled].name, named->name,
+                                   named->actor_name, m->families[m->name_overruled].name,
+                                   named->name));
     }
     if (r->evidence_functions == 0) {
         add_line(m, c,

@@ -170,6 +170,9 @@ static int small_index(const struct match_state *m)
  */
 int kin__match_family_variant(const struct match_state *m, size_t f)
 {
+    if (m->fam_named && m->fam_named[f]) {
+        return 1; /* the query bears the module name its samples bear (links.c): a version */
+    }
     double r = m->fam_agg[f].size_ratio, k = m->p->variant_size_ratio;
     if (!(r > 0) || !(k > 0)) {
         return 1; /* size unknown, or the test is off */
@@ -290,7 +293,14 @@ void kin__match_verdict(struct match_state *m,
     r->confidence = 0;
     uint32_t fc = best_fam != SIZE_MAX ? fam_conf[best_fam] : 0;
     uint32_t ac = best_act != SIZE_MAX ? act_conf[best_act] : 0;
-    if (best_fam != SIZE_MAX && fc >= CLAIM_MIN) {
+    m->name_family = kin__match_name_conflict(m, best_fam);
+    m->name_overruled = m->name_family != SIZE_MAX ? best_fam : SIZE_MAX;
+    if (best_fam != SIZE_MAX && fc >= CLAIM_MIN && m->name_family != SIZE_MAX) {
+        /* The code names the actor; its families disagree (links.c): claim the actor only. */
+        r->verdict = KIN_VERDICT_KNOWN_ACTOR;
+        r->actor = m->families[best_fam].actor_name;
+        r->confidence = fc;
+    } else if (best_fam != SIZE_MAX && fc >= CLAIM_MIN) {
         const struct match_family *f = &m->families[best_fam];
         r->verdict = KIN_VERDICT_KNOWN_FAMILY;
         r->family = f->name;

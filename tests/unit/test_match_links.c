@@ -4,7 +4,9 @@
  * (export directory Name "pe_dll.dll"), and the ELF fixtures prog_gcc64 (DT_NEEDED
  * libkinfix.so.1) and libkinfix_gcc64.so (DT_SONAME libkinfix.so.1). Checked: the stems module
  * names are stored under; "loads" and "loaded-by" links, with the linked actor flagged and
- * listed; system modules never link; samples left out do not link; a link never makes a claim.
+ * listed; system modules never link; samples left out do not link; a link never makes a claim;
+ * and a name conflict between two families of one actor (copies of pe_dll64.dll whose export
+ * Name is patched) leaves the family open and claims the actor.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +32,36 @@ static void stem(uint32_t type, const char *in, const char *want)
     }
     CHECK_EQ_U64(n, strlen(want));
     CHECK_EQ_STR(n ? out : "", want);
+}
+
+/* Writes dir/out: src with its export Name "pe_dll.dll" replaced by name (10 characters) and
+ * trailer bytes of overlay appended (the code is unchanged). Returns the path in buf. */
+static const char *
+variant(const char *dir, const char *out, const char *name, size_t trailer, char *buf)
+{
+    static unsigned char data[1 << 20];
+    FILE *f = fopen(DLL, "rb");
+    size_t n = f ? fread(data, 1, sizeof(data), f) : 0;
+    if (f) {
+        (void)fclose(f);
+    }
+    CHECK(n > 0 && n < sizeof(data) && strlen(name) == 10);
+    size_t hits = 0;
+    for (size_t i = 0; i + 10 <= n; i++) {
+        if (memcmp(data + i, "pe_dll.dll", 10) == 0) {
+            memcpy(data + i, name, 10);
+            hits++;
+        }
+    }
+    CHECK_EQ_U64(hits, 1);
+    (void)snprintf(buf, 400, "%s/%s", dir, out);
+    f = fopen(buf, "wb");
+    int ok = f && fwrite(data, 1, n, f) == n;
+    for (size_t i = 0; ok && i < trailer; i++) {
+        ok = fputc('T', f) != EOF;
+    }
+    CHECK(f && fclose(f) == 0 && ok);
+    return buf;
 }
 
 static void add(struct kin_index *idx, const char *path, const char *family, const char *actor)
@@ -119,6 +151,7 @@ int main(void)
     CHECK(kin_ioc_ubiquitous(KIN_IOC_LOADS, "libc.so.6") != NULL);
     CHECK(kin_ioc_ubiquitous(KIN_IOC_LOADS, "VCRUNTIME140.dll") != NULL);
     CHECK(kin_ioc_ubiquitous(KIN_IOC_LOADS, "libvips-42.dll") == NULL);
+    CHECK(kin_ioc_ubiquitous(KIN_IOC_MODULE, "a.out.exe") != NULL);
     CHECK_EQ_STR(kin_ioc_type_name(KIN_IOC_MODULE), "module");
     CHECK_EQ_STR(kin_ioc_type_name(KIN_IOC_LOADS), "loads");
 
@@ -200,10 +233,53 @@ int main(void)
     kin_attribution_free(a4);
     kin_index_close(idx);
     (void)unlink(db);
+    (void)snprintf(db + strlen(db), 8, "-wal");
+    (void)unlink(db);
+    (void)snprintf(db + strlen(db) - 4, 8, "-shm");
+    (void)unlink(db);
+
+    /* Two families of one actor with the same code, told apart by their module names only
+     * ("pe_aaa", "pe_bbb"): a query with the code of both and the name of the second. Code
+     * ties; by slot the first family is the code's best, and the name overrules it. */
+    char pa[400], pb[400], pq[400], db2[400];
+    (void)snprintf(db2, sizeof(db2), "%s/kin2.db", dir);
+    CHECK_OK(kin_index_open(db2, KIN_INDEX_CREATE, &idx));
+    if (!idx) {
+        return 1;
+    }
+    add(idx, variant(dir, "a.dll", "pe_aaa.dll", 0, pa), "fam_a", "acme");
+    add(idx, variant(dir, "b.dll", "pe_bbb.dll", 1, pb), "fam_b", "acme");
+    add(idx, ATTR("alpha_v1"), "alpha", "red");
+    add(idx, ATTR("beta"), "beta", "blue");
+    add(idx, ATTR("delta"), "delta", "green");
+    CHECK_OK(kin_index_flush(idx));
+    struct kin_attribution *a5 = attribute(idx, variant(dir, "q.dll", "pe_bbb.dll", 2, pq), NULL);
+    const struct kin_attribution_report *r5 = a5 ? kin_attribution_report(a5) : NULL;
+    CHECK(r5 && r5->family_count >= 2);
+    if (r5 && r5->family_count >= 2) {
+        CHECK_EQ_STR(r5->families[0].name, "fam_b");
+        CHECK(find_link(r5, "same-name", "pe_bbb") != NULL);
+        CHECK(find_link(r5, "same-name", "pe_aaa") == NULL);
+        /* Whatever the confidence, fam_a (the code's pick by slot) is never claimed. */
+        CHECK(r5->verdict != KIN_VERDICT_KNOWN_FAMILY || !strcmp(r5->family, "fam_b"));
+    }
+    /* The query named as the first family: no conflict, the first family leads. */
+    struct kin_attribution *a6 = attribute(idx, variant(dir, "q2.dll", "pe_aaa.dll", 3, pq), NULL);
+    const struct kin_attribution_report *r6 = a6 ? kin_attribution_report(a6) : NULL;
+    CHECK(r6 && r6->family_count >= 1 && !strcmp(r6->families[0].name, "fam_a"));
+    kin_attribution_free(a5);
+    kin_attribution_free(a6);
+    kin_index_close(idx);
+    (void)unlink(pa);
+    (void)unlink(pb);
+    (void)unlink(pq);
+    (void)snprintf(pq, sizeof(pq), "%s/q.dll", dir);
+    (void)unlink(pq);
+    (void)unlink(db2);
     char side[420];
-    (void)snprintf(side, sizeof(side), "%s-wal", db);
+    (void)snprintf(side, sizeof(side), "%s-wal", db2);
     (void)unlink(side);
-    (void)snprintf(side, sizeof(side), "%s-shm", db);
+    (void)snprintf(side, sizeof(side), "%s-shm", db2);
     (void)unlink(side);
     (void)rmdir(dir);
     CHECK_DONE();
