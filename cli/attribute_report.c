@@ -194,7 +194,7 @@ static void print_links(FILE *out, const struct kin_attribution_report *r)
     if (!r->link_count) {
         return;
     }
-    fputs("\nmodule links (names from the headers, forgeable: they rank actors, never make a "
+    fputs("\nmodule links (names from the headers, forgeable: they rank candidates, never make a "
           "claim)\n",
           out);
     for (size_t i = 0; i < r->link_count; i++) {

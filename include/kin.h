@@ -1176,8 +1176,10 @@ struct kin_evidence_indicator {
  * sample is (a component of the same tool set); "loaded-by": the indexed sample imports from
  * the module the query is; "same-name": both give themselves the same module name;
  * "same-import": both import from the same module, neither of them being it. Names are chosen
- * by whoever builds a file and generic ones recur: links rank actors (a "loads" or "loaded-by"
- * link lifts its actor in the ranking), they never make or raise a claim.
+ * by whoever builds a file and generic ones recur: links rank candidates (a "loads" or
+ * "loaded-by" link lifts its actor; "same-name" makes its family a possible version, and names
+ * the family when the code cannot tell two families of one actor apart), they never make or
+ * raise a claim (decision 0004).
  */
 struct kin_evidence_link {
     const char *relation; /* "loads", "loaded-by", "same-name" or "same-import" */
