@@ -14,10 +14,14 @@
  * them into the figures of docs/BENCHMARKS.md.
  *
  * usage: bench_attribution --db INDEX [--protocol lovo|lofo|loao|all] [--family F]
- *                          [--param name=value]... [--limit N]
+ *                          [--param name=value]... [--limit N] [--manifest MANIFEST.tsv]
  *
  * Queries are the stored functions and indicators of each indexed sample
- * (kin_attribute_indexed(), as if new).
+ * (kin_attribute_indexed(), as if new). With --manifest (the corpus manifest: sha256, path
+ * relative to its directory, and language columns), the files of Go programs are loaded again
+ * and their stored functions take the Go origin flags of the file's pclntab and build info
+ * (KIN_FUNC_THIRD_PARTY, KIN_FUNC_RUNTIME), as a fresh analysis would give them: indexes built
+ * before those flags existed are measured as new queries would be.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +34,7 @@
 
 struct row {
     char *sha256, *family, *actor, *version, *arch, *tlsh, *ssdeep;
+    char *path; /* the file, for Go programs listed in --manifest; else NULL */
     uint32_t kind;
 };
 
@@ -66,8 +71,74 @@ static int on_sample(void *ctx, const struct kin_index_sample *s)
     r->arch = dup(s->arch);
     r->tlsh = dup(s->tlsh);
     r->ssdeep = dup(s->ssdeep);
+    r->path = NULL;
     r->kind = 0;
     return 0;
+}
+
+/* Column index of name in a tab-separated header line (modified in place), -1 when absent. */
+static int column(char **cols, int n, const char *name)
+{
+    for (int i = 0; i < n; i++) {
+        if (!strcmp(cols[i], name)) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+static int split_tabs(char *line, char **cols, int max)
+{
+    int n = 0;
+    line[strcspn(line, "\r\n")] = '\0';
+    while (n < max) {
+        cols[n++] = line;
+        char *t = strchr(line, '\t');
+        if (!t) {
+            break;
+        }
+        *t = '\0';
+        line = t + 1;
+    }
+    return n;
+}
+
+/* Sets the path of every indexed Go program the manifest lists (see the usage above). */
+static void read_manifest(const char *manifest, struct corpus *c)
+{
+    FILE *f = fopen(manifest, "r");
+    char line[16384], *cols[64];
+    if (!f || !fgets(line, sizeof(line), f)) {
+        fprintf(stderr, "bench_attribution: cannot read %s\n", manifest);
+        exit(3);
+    }
+    int n = split_tabs(line, cols, 64);
+    int csha = column(cols, n, "sha256"), cpath = column(cols, n, "path");
+    int clang = column(cols, n, "language");
+    if (csha < 0 || cpath < 0) {
+        fprintf(stderr, "bench_attribution: %s has no sha256 and path columns\n", manifest);
+        exit(3);
+    }
+    const char *slash = strrchr(manifest, '/');
+    int dirlen = slash ? (int)(slash - manifest) : 1;
+    const char *dir = slash ? manifest : ".";
+    while (fgets(line, sizeof(line), f)) {
+        n = split_tabs(line, cols, 64);
+        if (n <= csha || n <= cpath || (clang >= 0 && (n <= clang || strcmp(cols[clang], "go")))) {
+            continue;
+        }
+        for (size_t i = 0; i < c->count; i++) {
+            if (!c->v[i].path && !strcmp(c->v[i].sha256, cols[csha])) {
+                size_t len = (size_t)dirlen + strlen(cols[cpath]) + 2;
+                c->v[i].path = malloc(len);
+                if (!c->v[i].path) {
+                    exit(3);
+                }
+                snprintf(c->v[i].path, len, "%.*s/%s", dirlen, dir, cols[cpath]);
+            }
+        }
+    }
+    fclose(f);
 }
 
 struct fam_kind {
@@ -225,9 +296,23 @@ static void query(struct run *run,
     o.exclude_actor_count = xact ? 1 : 0;
     o.top = 5;
     o.max_evidence = 1;
+    struct kin_sample *file = NULL;
+    const struct kin_image *go = NULL;
+    if (q->path) {
+        struct kin_load_options lo;
+        memset(&lo, 0, sizeof(lo));
+        lo.skip_fuzzy = 1;
+        if (kin_sample_open(q->path, &lo, &file) == KIN_OK &&
+            kin_sample_image(file)->go.func_count > 0) {
+            go = kin_sample_image(file);
+        } else {
+            fprintf(stderr, "bench_attribution: %s: no Go pclntab read\n", q->path);
+        }
+    }
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    kin_status st = kin__attribute_indexed_params(run->idx, q->sha256, &o, run->p, &a);
+    kin_status st = kin__attribute_indexed_go(run->idx, q->sha256, &o, run->p, go, &a);
     clock_gettime(CLOCK_MONOTONIC, &t1);
+    kin_sample_free(file);
     if (st != KIN_OK) {
         fprintf(stderr, "bench_attribution: %s: %s\n", q->sha256, kin_index_errmsg(run->idx));
         exit(3);
@@ -252,11 +337,11 @@ static void query(struct run *run,
            strong_indicators(r));
     printf(",\"functions\":%llu,\"evidence_functions\":%llu,\"evidence_size\":%llu,"
            "\"library_size\":%llu,\"shared_size\":%llu,\"common_size\":%llu,"
-           "\"repeated_size\":%llu",
+           "\"repeated_size\":%llu,\"third_party_size\":%llu",
            (unsigned long long)r->functions, (unsigned long long)r->evidence_functions,
            (unsigned long long)r->evidence_size, (unsigned long long)r->library_size,
            (unsigned long long)r->shared_size, (unsigned long long)r->common_size,
-           (unsigned long long)r->repeated_size);
+           (unsigned long long)r->repeated_size, (unsigned long long)r->third_party_size);
     const struct match_stats *w = kin__match_stats(a);
     printf(",\"stats\":{\"keys\":%llu,\"keys_capped\":%llu,\"keys_after_filter\":%llu,"
            "\"keys_boilerplate\":%llu,\"postings\":%llu,\"hits\":%llu,"
@@ -403,7 +488,7 @@ static int set_param(struct match_params *p, const char *kv)
 
 int main(int argc, char **argv)
 {
-    const char *db = NULL, *protocol = "all", *only = NULL;
+    const char *db = NULL, *protocol = "all", *only = NULL, *manifest = NULL;
     struct match_params p;
     struct run run;
     memset(&run, 0, sizeof(run));
@@ -417,6 +502,8 @@ int main(int argc, char **argv)
             only = argv[++i];
         } else if (!strcmp(argv[i], "--limit") && i + 1 < argc) {
             run.limit = (size_t)strtoul(argv[++i], NULL, 10);
+        } else if (!strcmp(argv[i], "--manifest") && i + 1 < argc) {
+            manifest = argv[++i];
         } else if (!strcmp(argv[i], "--param") && i + 1 < argc) {
             if (set_param(&p, argv[++i]) != 0) {
                 fprintf(stderr, "bench_attribution: unknown parameter '%s'\n", argv[i]);
@@ -424,7 +511,8 @@ int main(int argc, char **argv)
             }
         } else {
             fprintf(stderr, "usage: bench_attribution --db INDEX [--protocol lovo|lofo|loao|all] "
-                            "[--family F] [--param name=value]... [--limit N]\n");
+                            "[--family F] [--param name=value]... [--limit N] "
+                            "[--manifest MANIFEST.tsv]\n");
             return 2;
         }
     }
@@ -446,6 +534,9 @@ int main(int argc, char **argv)
         kin_index_families(idx, on_family, &lib) != KIN_OK) {
         fprintf(stderr, "bench_attribution: %s\n", kin_index_errmsg(idx));
         return 3;
+    }
+    if (manifest) {
+        read_manifest(manifest, &c);
     }
     run.idx = idx;
     run.c = &c;

@@ -12,9 +12,16 @@ static const struct {
     uint32_t bit;
     const char *name;
 } flag_names[] = {
-    {KIN_FUNC_SMALL, "small"},   {KIN_FUNC_THUNK, "thunk"},         {KIN_FUNC_EXPORT, "export"},
-    {KIN_FUNC_SYMBOL, "symbol"}, {KIN_FUNC_ENTRY, "entry"},         {KIN_FUNC_PDATA, "pdata"},
-    {KIN_FUNC_GAP, "gap"},       {KIN_FUNC_TRUNCATED, "truncated"},
+    {KIN_FUNC_SMALL, "small"},
+    {KIN_FUNC_THUNK, "thunk"},
+    {KIN_FUNC_EXPORT, "export"},
+    {KIN_FUNC_SYMBOL, "symbol"},
+    {KIN_FUNC_ENTRY, "entry"},
+    {KIN_FUNC_PDATA, "pdata"},
+    {KIN_FUNC_GAP, "gap"},
+    {KIN_FUNC_TRUNCATED, "truncated"},
+    {KIN_FUNC_THIRD_PARTY, "third-party"},
+    {KIN_FUNC_RUNTIME, "runtime"},
 };
 
 int flags_print(FILE *out, uint32_t flags, const char *sep)

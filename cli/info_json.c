@@ -263,6 +263,40 @@ static void elf(struct json *j, const struct kin_image *img)
     json_object_end(j);
 }
 
+/* "go": present for Go programs only (a pclntab or a build info blob was found). */
+static void go(struct json *j, const struct kin_image *img)
+{
+    const struct kin_go_info *g = &img->go;
+    if (!g->pclntab_version && !g->version) {
+        return;
+    }
+    uint64_t kinds[4] = {0, 0, 0, 0};
+    for (size_t i = 0; i < g->func_count; i++) {
+        kinds[g->funcs[i].kind < 4 ? g->funcs[i].kind : 0]++;
+    }
+    json_key(j, "go");
+    json_object_begin(j);
+    json_kv_str(j, "version", g->version);
+    json_kv_str(j, "main_path", g->main_path);
+    json_kv_str(j, "main_module", g->main_module);
+    json_key(j, "deps");
+    json_array_begin(j);
+    for (size_t i = 0; i < g->dep_count; i++) {
+        json_str(j, g->deps[i]);
+    }
+    json_array_end(j);
+    json_kv_u64(j, "pclntab_version", g->pclntab_version);
+    json_kv_u64(j, "pclntab_offset", g->pclntab_offset);
+    json_kv_u64(j, "text_start", g->text_start);
+    json_kv_u64(j, "text_end", g->text_end);
+    json_kv_u64(j, "functions", g->func_count);
+    json_kv_u64(j, "main_functions", kinds[KIN_GO_MAIN]);
+    json_kv_u64(j, "third_party_functions", kinds[KIN_GO_DEP]);
+    json_kv_u64(j, "runtime_functions", kinds[KIN_GO_STD]);
+    json_kv_u64(j, "unknown_functions", kinds[KIN_GO_UNKNOWN]);
+    json_object_end(j);
+}
+
 static void symbols(struct json *j, const struct kin_image *img)
 {
     json_key(j, "symbols");
@@ -327,6 +361,7 @@ void info_print_json(FILE *f,
     rich(&j, img);
     pe(&j, img);
     elf(&j, img);
+    go(&j, img);
     json_kv_u64(&j, "symbol_count", img->symbol_count);
     if (o->symbols) {
         symbols(&j, img);

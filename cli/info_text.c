@@ -443,6 +443,33 @@ static void anomalies(FILE *f, const struct kin_image *img)
     }
 }
 
+/* Go facts, for Go programs only: the toolchain, the main module, deps and pclntab. */
+static void go_facts(FILE *f, const struct kin_image *img)
+{
+    const struct kin_go_info *g = &img->go;
+    if (!g->pclntab_version && !g->version) {
+        return;
+    }
+    size_t kinds[4] = {0, 0, 0, 0};
+    for (size_t i = 0; i < g->func_count; i++) {
+        kinds[g->funcs[i].kind < 4 ? g->funcs[i].kind : 0]++;
+    }
+    label(f, "go");
+    text_put(f, g->version ? g->version : "version unknown");
+    fputs(", module ", f);
+    text_put(f, g->main_module ? g->main_module : "-");
+    fprintf(f, ", %zu deps\n", g->dep_count);
+    label(f, "pclntab");
+    if (g->pclntab_version) {
+        fprintf(f,
+                "format %u, %zu functions (main %zu, third-party %zu, runtime %zu, unknown %zu)\n",
+                (unsigned)g->pclntab_version, g->func_count, kinds[KIN_GO_MAIN], kinds[KIN_GO_DEP],
+                kinds[KIN_GO_STD], kinds[KIN_GO_UNKNOWN]);
+    } else {
+        fputs("-\n", f);
+    }
+}
+
 void info_print_text(FILE *f,
                      const char *path,
                      const struct kin_image *img,
@@ -454,6 +481,7 @@ void info_print_text(FILE *f,
     } else if (img->format == KIN_FORMAT_ELF) {
         elf_facts(f, img);
     }
+    go_facts(f, img);
     sections(f, img);
     imports(f, img);
     exports(f, img);

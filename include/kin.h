@@ -278,6 +278,37 @@ struct kin_file_hashes {
     char ssdeep[160];   /* libfuzzy fuzzy_hash_buf() */
 };
 
+/** How a Go function's package relates to the program (from its name and the build info). */
+enum kin_go_kind {
+    KIN_GO_UNKNOWN = 0, /* a package kin cannot place (no build info, or not listed in it) */
+    KIN_GO_MAIN = 1,    /* package main or the main module's own packages */
+    KIN_GO_DEP = 2,     /* a third-party module: a `dep` of the build info, or a vendor/ path */
+    KIN_GO_STD = 3,     /* the standard library, the runtime, compiler-generated code */
+};
+
+/** One function of Go's runtime symbol table (pclntab), kept even when the binary is stripped. */
+struct kin_go_func {
+    uint64_t va;      /* entry address */
+    const char *name; /* borrowed; as the table spells it ("pkg/path.(*T).Method") */
+    uint32_t kind;    /* enum kin_go_kind */
+};
+
+/** Go facts: the pclntab and the build info blob. Zero when the image is not a Go program. */
+struct kin_go_info {
+    uint32_t pclntab_version;        /* 12 (Go 1.2-1.15), 116, 118 (1.18-1.19), 120; 0: none */
+    uint32_t ptr_size;               /* 4 or 8, from the pclntab header */
+    uint64_t pclntab_offset;         /* file offset of the pclntab header */
+    uint64_t text_start;             /* base of 1.18+ entry offsets (else the first entry) */
+    uint64_t text_end;               /* end of the last function */
+    const struct kin_go_func *funcs; /* borrowed; sorted by address */
+    size_t func_count;
+    const char *version;     /* borrowed; "go1.19.8" from the build info, NULL when absent */
+    const char *main_path;   /* borrowed; the main package path ("path" line), or NULL */
+    const char *main_module; /* borrowed; the main module path ("mod" line), or NULL */
+    const char *const *deps; /* borrowed; module paths of the "dep" lines */
+    size_t dep_count;
+};
+
 /** The read-only description of a loaded sample. Every pointer is borrowed from the sample. */
 struct kin_image {
     uint32_t format; /* enum kin_format */
@@ -304,6 +335,7 @@ struct kin_image {
     struct kin_pe_info pe;
     struct kin_elf_info elf;
     struct kin_file_hashes hashes;
+    struct kin_go_info go;
 };
 
 /** Options for loading. Zero-initialise, then set what you need. */
@@ -369,6 +401,13 @@ KIN_API const char *kin_arch_name(uint32_t arch);
 #define KIN_FUNC_PDATA     0x20u /* start listed in the x64 exception directory */
 #define KIN_FUNC_GAP       0x40u /* found by the gap scan (prologue heuristics) only */
 #define KIN_FUNC_TRUNCATED 0x80u /* a cap stopped its analysis; signatures cover what was seen */
+/*
+ * Go programs: the function lies in a third-party module (a `dep` of the build info) or in the
+ * standard library and runtime (pclntab and build info, issue #4). Attribution treats such
+ * query functions as library code: never evidence.
+ */
+#define KIN_FUNC_THIRD_PARTY 0x100u
+#define KIN_FUNC_RUNTIME     0x200u
 
 struct kin_function {
     uint64_t va;    /* start address */
@@ -379,7 +418,7 @@ struct kin_function {
     uint32_t edge_count;
     uint32_t call_count;
     uint32_t api_call_count;
-    const char *name; /* borrowed; symbol, export or "thunk:<dll>!<name>"; NULL when unknown */
+    const char *name; /* borrowed; symbol, export, Go pclntab or "thunk:<dll>!<name>"; else NULL */
     uint64_t pichash; /* exact position-independent hash of the function's bytes */
     uint32_t minhash[KIN_MINHASH_SIZE]; /* fuzzy signature */
     const uint64_t *block_hashes;       /* borrowed; position-independent hash per basic block */
@@ -1211,7 +1250,9 @@ struct kin_attribution_report {
     uint64_t evidence_size;
     uint64_t library_functions; /* evidence functions matching a library family: left out */
     uint64_t library_size;
-    uint64_t shared_functions; /* non-library evidence functions matching any indexed sample */
+    uint64_t third_party_functions; /* of library_*: a Go program's third-party modules and */
+    uint64_t third_party_size;      /* runtime, by the query's KIN_FUNC_THIRD_PARTY/_RUNTIME */
+    uint64_t shared_functions;      /* non-library evidence functions matching any indexed sample */
     uint64_t shared_size;
     uint64_t common_functions; /* ... of which too widely held to weigh anything */
     uint64_t common_size;

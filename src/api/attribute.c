@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "../load/load.h"
 #include "api.h"
 
 static void begin_call(struct kin_index *idx)
@@ -167,11 +168,37 @@ static int on_function(void *ctx, const struct store_function *f)
     return 0;
 }
 
+/* Go names and origin flags of img for stored functions (see kin__attribute_indexed_go). */
+static void go_overlay(struct stored *fs, const struct kin_image *img)
+{
+    for (size_t i = 0; img && i < fs->count; i++) {
+        struct kin_function *k = &fs->v[i];
+        int exact;
+        const struct kin_go_func *g = kin__go_func_at(img, k->va, &exact);
+        if (g) {
+            k->flags |= kin__go_kind_flags(g->kind);
+            if (exact && !k->name) {
+                k->name = g->name;
+            }
+        }
+    }
+}
+
 kin_status kin__attribute_indexed_params(struct kin_index *idx,
                                          const char *sha256,
                                          const struct kin_attribute_options *opts,
                                          const struct match_params *params,
                                          struct kin_attribution **out)
+{
+    return kin__attribute_indexed_go(idx, sha256, opts, params, NULL, out);
+}
+
+kin_status kin__attribute_indexed_go(struct kin_index *idx,
+                                     const char *sha256,
+                                     const struct kin_attribute_options *opts,
+                                     const struct match_params *params,
+                                     const struct kin_image *img,
+                                     struct kin_attribution **out)
 {
     if (!out) {
         return KIN_INVALID;
@@ -207,6 +234,9 @@ kin_status kin__attribute_indexed_params(struct kin_index *idx,
     if (st == KIN_OK) {
         st = s->ops->sample_functions(s, id, on_function, &fs);
         st = st == KIN_OK && fs.nomem ? KIN_NOMEM : st;
+    }
+    if (st == KIN_OK) {
+        go_overlay(&fs, img);
     }
     if (st == KIN_OK) {
         /* Its stored indicators are the query's (issue #5). */

@@ -47,6 +47,13 @@
 #define KIN_MAX_RESOURCE_ITEMS  262144u  /* resource directory entries read, all levels */
 #define KIN_ENTROPY_WORK_FACTOR 4u       /* entropy bytes per sample <= factor * size + 1 MiB */
 
+/* Go programs (src/load/go/): the pclntab and the build info blob. */
+#define KIN_MAX_GO_FUNCS         1048576u          /* pclntab functions kept */
+#define KIN_MAX_GO_DEPS          4096u             /* dep modules read from the build info */
+#define KIN_MAX_GO_MODINFO       ((size_t)1 << 20) /* bytes of the build info's module text */
+#define KIN_GO_BUILDINFO_WINDOW  ((size_t)1 << 20) /* bytes of a data section searched for it */
+#define KIN_MAX_GO_PCLNTAB_TRIES 64u /* candidate headers validated in a scan, per file */
+
 /* Disassembly and function discovery (issue #3). */
 #define KIN_MAX_FUNCTIONS      262144u
 #define KIN_MAX_FUNC_INSNS     65536u     /* instructions in one function */

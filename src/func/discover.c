@@ -1014,7 +1014,9 @@ kin_status kin__func_discover(struct func_ctx *c)
     if (c->jt_count > 0) {
         qsort(c->jts, c->jt_count, sizeof(*c->jts), cmp_jt);
     }
-    return merge_starts(c);
+    KIN_TRY(merge_starts(c));
+    kin__func_go_names(c);
+    return KIN_OK;
 }
 
 uint32_t kin__func_start_index(const struct func_ctx *c, uint32_t co)

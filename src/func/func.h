@@ -224,6 +224,11 @@ uint32_t kin__func_got_import(struct func_ctx *c, uint32_t co);
 
 /* discover.c: every function start, merged and sorted by co. */
 kin_status kin__func_discover(struct func_ctx *c);
+/*
+ * goname.c: names starts that are Go pclntab entries and flags every start inside a Go function
+ * with its origin (third party, runtime). Adds no start. Called at the end of discovery.
+ */
+void kin__func_go_names(struct func_ctx *c);
 /* A start's index (binary search in the merged list), FUNC_NONE when co is no start. */
 uint32_t kin__func_start_index(const struct func_ctx *c, uint32_t co);
 /* 1 when the import's name is a function that does not return (exit, abort, ...). */

@@ -151,6 +151,9 @@ kin_status kin_sample_load_mem(const uint8_t *data,
         st = KIN_UNSUPPORTED;
     }
     if (st == KIN_OK) {
+        st = kin__go_load(&c);
+    }
+    if (st == KIN_OK) {
         st = kin__file_hashes(&c);
     }
     if (c.a->over_budget) {

@@ -70,6 +70,19 @@ kin_status kin__pe_load(struct load_ctx *c);
 kin_status kin__elf_load(struct load_ctx *c);
 kin_status kin__raw_load(struct load_ctx *c);
 
+/*
+ * Go programs (go/): the pclntab's functions and the build info of a PE or ELF image, into
+ * img->go. Returns KIN_OK (also when the image is no Go program) or KIN_NOMEM.
+ */
+kin_status kin__go_load(struct load_ctx *c);
+/*
+ * The Go function whose code holds va (its entry <= va < the next entry), or NULL; *exact tells
+ * whether va is its entry. For the function stage (names) and attribution (flags).
+ */
+const struct kin_go_func *kin__go_func_at(const struct kin_image *img, uint64_t va, int *exact);
+/* The function flags of a Go function kind: KIN_FUNC_THIRD_PARTY, KIN_FUNC_RUNTIME or 0. */
+uint32_t kin__go_kind_flags(uint32_t kind);
+
 /* Whole-file hashes (filehash.c): md5, sha1, sha256, and unless skipped, TLSH and ssdeep. */
 kin_status kin__file_hashes(struct load_ctx *c);
 

@@ -417,7 +417,18 @@ kin_status kin__match_stage1(struct match_state *m)
     }
     for (size_t i = 0; i < q->count; i++) {
         if (evidence[i]) {
-            m->qf[m->qf_count++].f = q->funcs[i];
+            struct match_qfunc *qf = &m->qf[m->qf_count++];
+            qf->f = q->funcs[i];
+            /*
+             * A Go program's third-party modules and runtime, as the query's pclntab and build
+             * info place them: library code however few indexed Go programs share it (grpc and
+             * protobuf tied unrelated Go programs together). Flags come from the query, so an
+             * index built before they existed gives the same answer.
+             */
+            if (qf->f->flags & (KIN_FUNC_THIRD_PARTY | KIN_FUNC_RUNTIME)) {
+                qf->library = 1;
+                qf->third_party = 1;
+            }
         }
     }
     kin__free(evidence);

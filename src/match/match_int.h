@@ -50,6 +50,7 @@ struct match_qfunc {
     uint32_t families;             /* distinct families holding it (unlabelled samples count 1) */
     uint32_t actors;               /* distinct actors (a family without actor counts as one) */
     uint8_t library;               /* occurs in a library family: not evidence at all */
+    uint8_t third_party;           /* ... or the query flags it as Go third-party or runtime */
     uint8_t common;                /* over a cap: weightless */
     uint8_t repeated;              /* ... because the query repeats it (near-identical copies) */
     /* Stage 2: best verified match. */

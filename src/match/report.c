@@ -348,12 +348,21 @@ static void caveats(struct match_state *m, struct kin_attribution_report *r, str
                  "No function large enough to be evidence was found: the file may be packed, "
                  "encrypted, data only, or not x86 code.");
     }
-    if (r->library_size > 0 && r->evidence_size > 0) {
+    if (r->library_size > r->third_party_size && r->evidence_size > 0) {
         add_line(m, c,
                  kin__arena_printf(a,
                                    "%.0f%% of the code matches library families of the index "
                                    "and was left out.",
-                                   100.0 * (double)r->library_size / (double)r->evidence_size));
+                                   100.0 * (double)(r->library_size - r->third_party_size) /
+                                       (double)r->evidence_size));
+    }
+    if (r->third_party_size > 0 && r->evidence_size > 0) {
+        add_line(m, c,
+                 kin__arena_printf(a,
+                                   "%.0f%% of the code is the Go runtime, standard library or "
+                                   "third-party modules (by the program's pclntab and build "
+                                   "info) and was left out as library code.",
+                                   100.0 * (double)r->third_party_size / (double)r->evidence_size));
     }
     if (r->common_size > 0 && r->evidence_size > 0) {
         add_line(m, c,
@@ -482,6 +491,10 @@ kin_status kin__match_report(struct match_state *m, struct kin_attribution *at)
         if (qf->library) {
             r->library_functions++;
             r->library_size += size;
+            if (qf->third_party) {
+                r->third_party_functions++;
+                r->third_party_size += size;
+            }
         } else if (qf->repeated) {
             r->repeated_functions++;
             r->repeated_size += size;
