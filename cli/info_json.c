@@ -263,9 +263,10 @@ static void elf(struct json *j, const struct kin_image *img)
     json_object_end(j);
 }
 
-/* "go": present for Go programs only (a pclntab or a build info blob was found). */
-static void go(struct json *j, const struct kin_image *img)
+/* "go": Go programs only (a pclntab or build info was found); --symbols lists the functions. */
+static void go(struct json *j, const struct kin_image *img, const struct info_opts *o)
 {
+    static const char *const kind_names[] = {"unknown", "main", "third-party", "runtime"};
     const struct kin_go_info *g = &img->go;
     if (!g->pclntab_version && !g->version) {
         return;
@@ -294,6 +295,19 @@ static void go(struct json *j, const struct kin_image *img)
     json_kv_u64(j, "third_party_functions", kinds[KIN_GO_DEP]);
     json_kv_u64(j, "runtime_functions", kinds[KIN_GO_STD]);
     json_kv_u64(j, "unknown_functions", kinds[KIN_GO_UNKNOWN]);
+    if (o->symbols) {
+        json_key(j, "function_list");
+        json_array_begin(j);
+        for (size_t i = 0; i < g->func_count; i++) {
+            const struct kin_go_func *fn = &g->funcs[i];
+            json_object_begin(j);
+            json_kv_u64(j, "va", fn->va);
+            json_kv_str(j, "name", fn->name);
+            json_kv_str(j, "kind", kind_names[fn->kind < 4 ? fn->kind : 0]);
+            json_object_end(j);
+        }
+        json_array_end(j);
+    }
     json_object_end(j);
 }
 
@@ -361,7 +375,7 @@ void info_print_json(FILE *f,
     rich(&j, img);
     pe(&j, img);
     elf(&j, img);
-    go(&j, img);
+    go(&j, img, o);
     json_kv_u64(&j, "symbol_count", img->symbol_count);
     if (o->symbols) {
         symbols(&j, img);

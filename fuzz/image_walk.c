@@ -292,6 +292,32 @@ static void walk_elf(const struct kin_image *img)
     touch_str(elf->build_id);
 }
 
+/* Go facts: functions sorted by address inside the text range, names and deps bounded. */
+static void walk_go(const struct kin_image *img)
+{
+    const struct kin_go_info *g = &img->go;
+    EXPECT(g->func_count <= KIN_MAX_GO_FUNCS, "go func_count cap", g->func_count);
+    EXPECT(!g->func_count || g->funcs, "go funcs array", 0);
+    EXPECT(!g->func_count || g->pclntab_version, "go funcs come from a pclntab", 0);
+    for (size_t i = 0; i < g->func_count; i++) {
+        const struct kin_go_func *f = &g->funcs[i];
+        EXPECT(i == 0 || f->va > g->funcs[i - 1].va, "go funcs sorted by address", i);
+        EXPECT(f->kind <= KIN_GO_STD, "go func kind", i);
+        touch_name(f->name, "go func name", i);
+    }
+    EXPECT(!g->func_count || g->text_end >= g->funcs[g->func_count - 1].va, "go text_end", 0);
+    EXPECT(g->dep_count <= KIN_MAX_GO_DEPS, "go dep_count cap", g->dep_count);
+    EXPECT(!g->dep_count || g->deps, "go deps array", 0);
+    for (size_t i = 0; i < g->dep_count; i++) {
+        EXPECT(g->deps[i] != NULL, "go dep path", i);
+        touch_name(g->deps[i], "go dep path", i);
+        EXPECT(i == 0 || strcmp(g->deps[i - 1], g->deps[i]) < 0, "go deps sorted, distinct", i);
+    }
+    touch_name(g->version, "go version", 0);
+    touch_name(g->main_path, "go main path", 0);
+    touch_name(g->main_module, "go main module", 0);
+}
+
 void fuzz_check_load(const uint8_t *data, size_t size, kin_status st, const struct kin_sample *s)
 {
     /* Status contract of kin_sample_load_mem() (kin.h). */
@@ -309,6 +335,7 @@ void fuzz_check_load(const uint8_t *data, size_t size, kin_status st, const stru
     walk_common(img);
     walk_pe(img);
     walk_elf(img);
+    walk_go(img);
     if (st == KIN_MALFORMED) {
         EXPECT(img->anomaly_count > 0, "MALFORMED explains itself with anomalies", 0);
     }

@@ -18,6 +18,8 @@ PACKAGES=(
   lld llvm
   # indicator vectors: an independent Keccak-256 for scripts/check-ioc-vectors.py
   python3-pycryptodome
+  # Go fixtures (tests/fixtures/go.cmake): Debian's Go toolchain builds them offline
+  golang-go
 )
 
 missing=()

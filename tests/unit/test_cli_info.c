@@ -215,15 +215,13 @@ static int json_line_ok(const char *s, struct jv *v)
 /* ---- Hand-built images. ---- */
 
 static const char *const top_keys[] = {
-    "file",         "format",    "arch",
-    "bits",         "endian",    "size",
-    "base",         "md5",       "sha1",
-    "sha256",       "imphash",   "rich_hash",
-    "tlsh",         "tlsh_t1",   "ssdeep",
-    "entry_points", "sections",  "imports",
-    "exports",      "pdb",       "rich",
-    "pe",           "elf",       "symbol_count",
-    "symbols",      "anomalies", "anomalies_dropped",
+    "file",         "format",  "arch",      "bits",
+    "endian",       "size",    "base",      "md5",
+    "sha1",         "sha256",  "imphash",   "rich_hash",
+    "tlsh",         "tlsh_t1", "ssdeep",    "entry_points",
+    "sections",     "imports", "exports",   "pdb",
+    "rich",         "pe",      "elf",       "go",
+    "symbol_count", "symbols", "anomalies", "anomalies_dropped",
 };
 
 static struct kin_section pe_sections[] = {
@@ -372,6 +370,10 @@ static void check_keys(const struct jv *v, int symbols)
     size_t k = 0;
     for (size_t i = 0; i < sizeof(top_keys) / sizeof(top_keys[0]); i++) {
         if (!symbols && !strcmp(top_keys[i], "symbols")) {
+            continue;
+        }
+        /* "go" is there for Go programs only. */
+        if (!strcmp(top_keys[i], "go") && (k >= v->nkeys || strcmp(v->keys[k], "go") != 0)) {
             continue;
         }
         CHECK(k < v->nkeys);

@@ -7,6 +7,7 @@
 #ifndef KIN_LOAD_GO_INT_H
 #define KIN_LOAD_GO_INT_H
 
+#include "../../core/limits.h"
 #include "../load.h"
 
 /* The loader's sections so far (the image's arrays are published only when loading ends). */
