@@ -10,6 +10,7 @@ For every file, `kin info --json` (batched) and pefile.PE(path) are compared on:
     tls         number of TLS callbacks       relocs     base relocations (type != ABSOLUTE)
     pdata       x64 exception directory entries with end > begin
     pdb         CodeView PDB path             overlay    get_overlay_data_start_offset()
+    dll_name    the export directory's Name (the module's own name)
 
 A field "agrees" when both sides are equal; files pefile refuses count as "pefile-error", and
 export lists pefile cuts at its 8192-symbol cap are skipped. Long
@@ -28,7 +29,7 @@ import sys
 import pefile
 
 FIELDS = ('imphash', 'rich_hash', 'sections', 'imports', 'exports', 'entry', 'tls', 'relocs',
-          'pdata', 'pdb', 'overlay')
+          'pdata', 'pdb', 'overlay', 'dll_name')
 BATCH = 200
 SKIP = object()  # a field pefile cannot be compared on for this file
 
@@ -175,6 +176,8 @@ def reference(path):
             pdb = d.entry.PdbFileName.split(b'\0')[0].decode('latin-1')
             break
     ref['pdb'] = pdb
+    exp = getattr(pe, 'DIRECTORY_ENTRY_EXPORT', None)
+    ref['dll_name'] = exp.name.decode('latin-1') if exp is not None and exp.name else None
     # pefile stops at 8192 exports ("Assuming corrupt"); kin lists them all (up to 65536).
     if any('Export directory contains more than' in w for w in pe.get_warnings()):
         ref['exports'] = SKIP
@@ -200,6 +203,7 @@ def from_kin(obj):
         'pdata': pe.get('pdata', 0),
         'pdb': (obj.get('pdb') or {}).get('path'),
         'overlay': ov['offset'] if ov else None,
+        'dll_name': pe.get('dll_name'),
     }
 
 
