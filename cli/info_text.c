@@ -4,6 +4,7 @@
  * size their columns to their content; addresses and sizes print in hex, counts in decimal.
  */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "info.h"
@@ -314,6 +315,34 @@ static int same_group(const struct kin_import *a, const struct kin_import *b)
            (a->flags & KIN_IMPORT_DELAY) == (b->flags & KIN_IMPORT_DELAY);
 }
 
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Distinct library names (ELF relocations interleave libraries: runs are not libraries). */
+static size_t distinct_libraries(const struct kin_import *v, size_t n)
+{
+    const char **names = malloc(n * sizeof(*names));
+    if (!names) {
+        size_t runs = 1; /* out of memory: the runs, an upper bound */
+        for (size_t i = 1; i < n; i++) {
+            runs += !same_group(&v[i - 1], &v[i]);
+        }
+        return runs;
+    }
+    for (size_t i = 0; i < n; i++) {
+        names[i] = v[i].library ? v[i].library : "";
+    }
+    qsort(names, n, sizeof(*names), cmp_name);
+    size_t libs = 1;
+    for (size_t i = 1; i < n; i++) {
+        libs += strcmp(names[i - 1], names[i]) != 0;
+    }
+    free(names);
+    return libs;
+}
+
 static void imports(FILE *f, const struct kin_image *img)
 {
     const struct kin_import *v = img->imports;
@@ -324,10 +353,7 @@ static void imports(FILE *f, const struct kin_image *img)
         }
         return;
     }
-    size_t libs = 1;
-    for (size_t i = 1; i < n; i++) {
-        libs += !same_group(&v[i - 1], &v[i]);
-    }
+    size_t libs = distinct_libraries(v, n);
     size_t wv = 2;
     for (size_t i = 0; i < n; i++) {
         wv = max_size(wv, hex_width(v[i].slot_va));
