@@ -4,7 +4,7 @@ SHELL := /bin/bash
 JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 20
 
-.PHONY: all deps build check check-format check-layering test-dev test-asan test-fuzz demo bench fuzz format clean
+.PHONY: all deps build check check-format check-layering check-tidy test-dev test-asan test-fuzz demo bench fuzz format clean
 
 all: build
 
@@ -15,7 +15,7 @@ build: deps
 	cmake --preset release >/dev/null
 	cmake --build --preset release -j $(JOBS)
 
-check: deps check-format check-layering test-dev test-asan test-fuzz
+check: deps check-format check-layering check-tidy test-dev test-asan test-fuzz
 	@echo "make check: all passed"
 
 check-format:
@@ -23,6 +23,9 @@ check-format:
 
 check-layering:
 	@scripts/check-layering.sh
+
+check-tidy:
+	@scripts/check-tidy.sh
 
 test-dev:
 	cmake --workflow --preset dev

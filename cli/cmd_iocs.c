@@ -41,10 +41,11 @@ static void usage(FILE *f)
 static int parse_types(const char *arg, uint32_t *mask)
 {
     char buf[256];
-    if (strlen(arg) >= sizeof(buf)) {
+    size_t len = strlen(arg);
+    if (len >= sizeof(buf)) {
         return 0;
     }
-    strcpy(buf, arg);
+    memcpy(buf, arg, len + 1);
     for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
         uint32_t type;
         if (kin_ioc_type_parse(t, &type) != KIN_OK) {

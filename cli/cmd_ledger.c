@@ -273,6 +273,28 @@ static char *slurp(const char *path, size_t *size)
     return buf;
 }
 
+/* Appends a copy of s to the list; -1 (with a message) when out of memory. */
+static int list_add(const char ***list, size_t *count, size_t *cap, const char *s)
+{
+    if (*count == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 16;
+        const char **nl = realloc(*list, ncap * sizeof(**list));
+        if (!nl) {
+            fprintf(stderr, "%s: out of memory\n", CMD);
+            return -1;
+        }
+        *list = nl;
+        *cap = ncap;
+    }
+    char *copy = strdup(s);
+    if (!copy) {
+        fprintf(stderr, "%s: out of memory\n", CMD);
+        return -1;
+    }
+    (*list)[(*count)++] = copy;
+    return 0;
+}
+
 /* Adds the valid Bitcoin addresses found in a file to the list (deduplicated). */
 static int addresses_from_sample(const char *path, const char ***list, size_t *count, size_t *cap)
 {
@@ -309,15 +331,11 @@ static int addresses_from_sample(const char *path, const char ***list, size_t *c
         if (dup) {
             continue;
         }
-        if (*count == *cap) {
-            *cap = *cap ? *cap * 2 : 16;
-            const char **nl = realloc(*list, *cap * sizeof(**list));
-            if (!nl) {
-                break;
-            }
-            *list = nl;
+        if (list_add(list, count, cap, c->value) != 0) {
+            kin_iocs_free(res);
+            kin_sample_free(s);
+            return -1;
         }
-        (*list)[(*count)++] = strdup(c->value);
         found++;
     }
     if (found == 0) {
@@ -395,11 +413,10 @@ static int cmd_watch_(const struct ledger_args *a, char **operands, int count)
             rc = EXIT_USAGE;
             goto out;
         }
-        if (n == cap) {
-            cap = cap ? cap * 2 : 16;
-            list = realloc(list, cap * sizeof(*list));
+        if (list_add(&list, &n, &cap, operands[i]) != 0) {
+            rc = EXIT_RUNTIME;
+            goto out;
         }
-        list[n++] = strdup(operands[i]);
     }
     for (size_t i = 0; i < a->sample_count; i++) {
         if (addresses_from_sample(a->samples[i], &list, &n, &cap) != 0) {

@@ -340,7 +340,7 @@ int ingest_run(struct ingest *g)
     }
     memset(&p, 0, sizeof(p));
     p.g = g;
-    p.qcap = 2u * g->jobs;
+    p.qcap = (size_t)2 * g->jobs;
     p.queue = calloc(p.qcap, sizeof(*p.queue));
     if (!p.queue) {
         fprintf(stderr, "%s: out of memory\n", g->cmd);

@@ -81,7 +81,8 @@ kin_status kin_attribute(struct kin_index *idx,
     }
     begin_call(idx);
     size_t count = kin_funcs_count(funcs);
-    const struct kin_function **v = kin__calloc(count ? count : 1, sizeof(*v));
+    const struct kin_function **v =
+        kin__calloc(count ? count : 1, sizeof(const struct kin_function *));
     if (!v) {
         return end_call(idx, KIN_NOMEM);
     }
@@ -123,7 +124,8 @@ kin_status kin_attribute_functions(struct kin_index *idx,
         return KIN_INVALID;
     }
     begin_call(idx);
-    const struct kin_function **v = kin__calloc(count ? count : 1, sizeof(*v));
+    const struct kin_function **v =
+        kin__calloc(count ? count : 1, sizeof(const struct kin_function *));
     if (!v) {
         return end_call(idx, KIN_NOMEM);
     }
@@ -243,7 +245,7 @@ kin_status kin__attribute_indexed_go(struct kin_index *idx,
         st = s->ops->sample_iocs(s, id, &iocs);
     }
     if (st == KIN_OK) {
-        v = kin__calloc(fs.count ? fs.count : 1, sizeof(*v));
+        v = kin__calloc(fs.count ? fs.count : 1, sizeof(const struct kin_function *));
         st = v ? KIN_OK : KIN_NOMEM;
     }
     if (st == KIN_OK) {

@@ -104,7 +104,8 @@ kin_status kin_index_add(struct kin_index *idx,
         return KIN_INVALID;
     }
     begin_call(idx);
-    const struct kin_function **v = kin__calloc(count ? count : 1, sizeof(*v));
+    const struct kin_function **v =
+        kin__calloc(count ? count : 1, sizeof(const struct kin_function *));
     if (!v) {
         return end_call(idx, KIN_NOMEM);
     }
@@ -158,7 +159,8 @@ kin_status kin_index_add_sample_iocs(struct kin_index *idx,
     }
     begin_call(idx);
     size_t count = funcs ? kin_funcs_count(funcs) : 0;
-    const struct kin_function **v = kin__calloc(count ? count : 1, sizeof(*v));
+    const struct kin_function **v =
+        kin__calloc(count ? count : 1, sizeof(const struct kin_function *));
     if (!v) {
         return end_call(idx, KIN_NOMEM);
     }

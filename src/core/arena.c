@@ -120,8 +120,12 @@ char *kin__arena_printf(struct arena *a, const char *fmt, ...)
     char *d = kin__arena_alloc(a, (size_t)n + 1);
     if (d) {
         va_start(ap, fmt);
-        vsnprintf(d, (size_t)n + 1, fmt, ap);
+        int m = vsnprintf(d, (size_t)n + 1, fmt, ap);
         va_end(ap);
+        /* A failed second pass leaves d undefined; the arena reclaims it with the rest. */
+        if (m != n) {
+            return NULL;
+        }
     }
     return d;
 }

@@ -322,6 +322,28 @@ static uint64_t wrap(const struct dis *d, uint64_t v)
     return d->bits == 64 ? v : (v & 0xffffffffu);
 }
 
+/*
+ * Padding-style no-ops: nop (all forms), int3, lea r, [r + 0] (gcc's i386 padding) and
+ * 66 87 c0 style two-byte xchg. out holds the decoded memory operand and flags.
+ */
+static int is_padding(const ZydisDecodedInstruction *in, const struct dis_insn *out)
+{
+    ZydisMnemonic m = in->mnemonic;
+    if (m == ZYDIS_MNEMONIC_NOP || m == ZYDIS_MNEMONIC_INT3) {
+        return 1;
+    }
+    if (m == ZYDIS_MNEMONIC_LEA) {
+        return out->mem == DIS_MEM_BASE && out->mem_index == DIS_REG_NONE && out->disp == 0 &&
+               (unsigned)out->mem_base == (in->raw.modrm.reg | 0u) &&
+               !(in->attributes & (ZYDIS_ATTRIB_HAS_REX | ZYDIS_ATTRIB_HAS_OPERANDSIZE));
+    }
+    if (m == ZYDIS_MNEMONIC_XCHG) {
+        return (out->flags & DIS_F_MODRM_REG) && in->raw.modrm.reg == in->raw.modrm.rm &&
+               in->operand_width == 16;
+    }
+    return 0;
+}
+
 /* Token form bits: operand kinds and width class (see kin__dis_token). */
 #define FORM_MEM     0x1u
 #define FORM_IMM     0x2u
@@ -421,11 +443,11 @@ kin__dis_decode(const struct dis *d, const uint8_t *p, size_t n, uint64_t va, st
                 out->flags |= DIS_F_LEA;
             }
         }
-    } else if (in.raw.disp.size && in.raw.imm[0].size == 0) {
-        /* mov al/eax/rax <-> [moffs]: the displacement is an absolute address. */
-        out->mem = DIS_MEM_ABS;
-        out->addr = wrap(d, (uint64_t)in.raw.disp.value);
     } else if (in.raw.disp.size) {
+        /*
+         * A displacement without ModRM (mov al/eax/rax <-> [moffs], and the rare forms that also
+         * carry an immediate) is an absolute address.
+         */
         out->mem = DIS_MEM_ABS;
         out->addr = wrap(d, (uint64_t)in.raw.disp.value);
     }
@@ -457,17 +479,8 @@ kin__dis_decode(const struct dis *d, const uint8_t *p, size_t n, uint64_t va, st
         out->flags |= DIS_F_FAR; /* retf */
     }
 
-    /* Padding-style no-ops: nop (all forms), int3, and lea r, [r + 0] (gcc's i386 padding). */
-    if (m == ZYDIS_MNEMONIC_NOP || m == ZYDIS_MNEMONIC_INT3) {
+    if (is_padding(&in, out)) {
         out->flags |= DIS_F_PAD;
-    } else if (m == ZYDIS_MNEMONIC_LEA && out->mem == DIS_MEM_BASE &&
-               out->mem_index == DIS_REG_NONE && out->disp == 0 &&
-               (unsigned)out->mem_base == (in.raw.modrm.reg | 0u) &&
-               !(in.attributes & (ZYDIS_ATTRIB_HAS_REX | ZYDIS_ATTRIB_HAS_OPERANDSIZE))) {
-        out->flags |= DIS_F_PAD;
-    } else if (m == ZYDIS_MNEMONIC_XCHG && (out->flags & DIS_F_MODRM_REG) &&
-               in.raw.modrm.reg == in.raw.modrm.rm && in.operand_width == 16) {
-        out->flags |= DIS_F_PAD; /* 66 87 c0 style two-byte padding */
     }
 
     /* Token: canonical mnemonic + operand form + width class + memory class. */

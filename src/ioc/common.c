@@ -10,6 +10,7 @@
  * normalised form (evidence.c), so host names are lowercase here. Each entry says why it is here;
  * kin__ioc_common() returns that sentence so users see why a value was ignored.
  */
+#include <assert.h>
 #include <string.h>
 
 #include "ioc.h"
@@ -313,6 +314,7 @@ static const char *module_common(const char *v, size_t n)
 
 const char *kin__ioc_common(uint32_t type, const char *v, size_t n)
 {
+    assert(v != NULL); /* callers pass a normalised value, never NULL */
     if (type == KIN_IOC_MODULE || type == KIN_IOC_LOADS) {
         return module_common(v, n);
     }

@@ -73,7 +73,10 @@ int kin__ioc_strong(uint32_t type)
 static size_t copy_lower_from(const char *v, size_t n, size_t from, char *out)
 {
     for (size_t i = 0; i < n; i++) {
-        out[i] = i >= from ? lower(v[i]) : v[i];
+        out[i] = v[i];
+        if (i >= from) {
+            out[i] = lower(v[i]);
+        }
     }
     out[n] = '\0';
     return n;
@@ -117,8 +120,10 @@ static size_t normalize_url(const char *v, size_t n, char *out)
         }
     }
     for (size_t j = 0; j < n; j++) {
-        int low = j < auth || (j >= host && j < auth_end);
-        out[j] = low ? lower(v[j]) : v[j];
+        out[j] = v[j];
+        if (j < auth || (j >= host && j < auth_end)) {
+            out[j] = lower(v[j]);
+        }
     }
     out[n] = '\0';
     return n;

@@ -253,7 +253,7 @@ int kin__ioc_strong(uint32_t type);
 size_t kin__ioc_normalize(uint32_t type, const char *v, size_t n, char *out, size_t cap);
 /*
  * Whether a normalised value is on the built-in list of ubiquitous values (common.c): returns
- * why (a static English phrase), or NULL when it is not listed.
+ * why (a static English phrase), or NULL when it is not listed. v is never NULL.
  */
 const char *kin__ioc_common(uint32_t type, const char *v, size_t n);
 

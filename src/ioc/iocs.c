@@ -7,6 +7,7 @@
  * KIN_MAX_IOCS. Before indicators are sorted by file offset, one rule that needs the whole file
  * runs: names glued onto the end of a neighbouring string (unglue()).
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -288,6 +289,7 @@ static kin_status unglue(struct kin_iocs *res, int include_rejected)
         const char *v = res->v[i].value;
         size_t len = strlen(v), first = strcspn(v, ".");
         uint64_t h[NAME_MAX_LEN + 1];
+        assert(first <= len); /* so h[1..first) is set below */
         if (len > NAME_MAX_LEN || (*name_slot(&set, res, v, name_hash(v)) & NAME_PLAIN)) {
             continue;
         }

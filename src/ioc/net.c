@@ -744,8 +744,13 @@ void kin__net_scan_hosts(struct ioc_extractor *x, const struct str_run *r)
             continue;
         }
         /* Identifier characters on either side make it code ("_this.x", "a.b(", "a.b["). */
-        char before = s > 0 ? p[s - 1] : ' ';
-        char after = e < n ? p[e] : ' ';
+        char before = ' ', after = ' ';
+        if (s > 0) {
+            before = p[s - 1];
+        }
+        if (e < n) {
+            after = p[e];
+        }
         if (before == '_' || before == '$' || after == '_' || after == '$' || after == '(' ||
             after == '[') {
             continue;

@@ -79,7 +79,7 @@ static kin_status add_file(struct ledger_file **v,
     if (!f->path) {
         return KIN_NOMEM;
     }
-    snprintf(f->path, len, "%s/%s", dir, name);
+    (void)snprintf(f->path, len, "%s/%s", dir, name); /* sized above: never cut */
     f->number = (uint32_t)number;
     f->size = size;
     (*count)++;

@@ -219,6 +219,17 @@ static int in_cluster(struct cluster_ctx *c, uint32_t n)
 
 /* ---- Heuristics ---- */
 
+/* Appends s to the string in buf[cap], cut to fit. */
+static void reason_add(char *buf, size_t cap, const char *s)
+{
+    size_t n = strlen(buf), k = strlen(s);
+    if (k > cap - 1 - n) {
+        k = cap - 1 - n;
+    }
+    memcpy(buf + n, s, k);
+    buf[n + k] = '\0';
+}
+
 static int u64_cmp(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -326,19 +337,19 @@ static kin_status score_change(struct cluster_ctx *c,
         char reason[96] = "change:";
         if (same_type && si.type == in_type && other_type) {
             s += 0.4;
-            strcat(reason, " input type");
+            reason_add(reason, sizeof(reason), " input type");
         }
         if (rounder_others) {
             s += 0.3;
-            strcat(reason, " least round");
+            reason_add(reason, sizeof(reason), " least round");
         }
         if (tx->in_count > 1 && tx->out[o].value < min_in) {
             s += 0.2;
-            strcat(reason, " below every input");
+            reason_add(reason, sizeof(reason), " below every input");
         }
         if (tx->out_count == 2) {
             s += 0.1;
-            strcat(reason, " two outputs");
+            reason_add(reason, sizeof(reason), " two outputs");
         }
         if (s > best + 1e-9) {
             best = s;

@@ -38,7 +38,7 @@ void kin__hash_hex(const uint8_t h[HASH_SIZE], char *out)
         out[2 * i] = digits[b >> 4];
         out[2 * i + 1] = digits[b & 15];
     }
-    out[2 * HASH_SIZE] = '\0';
+    out[(size_t)2 * HASH_SIZE] = '\0';
 }
 
 static int hexval(char c)
@@ -57,7 +57,7 @@ static int hexval(char c)
 
 int kin__hash_parse(const char *s, uint8_t h[HASH_SIZE])
 {
-    if (!s || strlen(s) != 2 * HASH_SIZE) {
+    if (!s || strlen(s) != (size_t)2 * HASH_SIZE) {
         return 0;
     }
     for (size_t i = 0; i < HASH_SIZE; i++) {

@@ -227,7 +227,8 @@ static kin_status match_file(
     struct kin_ledger *l, size_t file, const uint32_t *order, size_t n, struct rev_list *revs)
 {
     static const uint8_t zero[HASH_SIZE];
-    uint32_t ri = rev_for(&l->files, file);
+    /* revs is NULL when there is no rev file at all. */
+    uint32_t ri = revs ? rev_for(&l->files, file) : BLOCK_NONE;
     uint64_t missing = 0;
     size_t j = 0;
     for (size_t k = 0; k < n; k++) {

@@ -113,8 +113,8 @@ void kin_ledger_get_info(const struct kin_ledger *l, struct kin_ledger_info *out
         out->chain_blocks = to >= from ? to - from + 1 : 0;
         out->blocks = out->chain_blocks;
         out->roots = 1;
-        snprintf(out->tip_hash, sizeof(out->tip_hash), "%s", l->tip_hex);
-        snprintf(out->chainwork, sizeof(out->chainwork), "%s", "");
+        (void)snprintf(out->tip_hash, sizeof(out->tip_hash), "%s", l->tip_hex); /* same size */
+        out->chainwork[0] = '\0';
         return;
     }
     if (c->tip != BLOCK_NONE) {

@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -64,10 +65,27 @@ static void base64(const uint8_t *p, size_t n, char *out)
                      (i + 2 < n ? p[i + 2] : 0);
         out[k++] = b64[v >> 18];
         out[k++] = b64[(v >> 12) & 63];
-        out[k++] = i + 1 < n ? b64[(v >> 6) & 63] : '=';
-        out[k++] = i + 2 < n ? b64[v & 63] : '=';
+        out[k++] = b64[(v >> 6) & 63];
+        out[k++] = b64[v & 63];
+        /* Padding: the sextets of missing input bytes become '='. */
+        if (i + 1 >= n) {
+            out[k - 2] = '=';
+        }
+        if (i + 2 >= n) {
+            out[k - 1] = '=';
+        }
     }
     out[k] = '\0';
+}
+
+/* Sets why the last call failed; a message longer than r->err is cut. */
+static void set_err(struct ledger_rpc *r, const char *fmt, ...) KIN_PRINTF(2, 3);
+static void set_err(struct ledger_rpc *r, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    (void)vsnprintf(r->err, sizeof(r->err), fmt, ap);
+    va_end(ap);
 }
 
 static int connect_to(struct ledger_rpc *r)
@@ -118,8 +136,7 @@ static kin_status recv_all(struct ledger_rpc *r, int fd)
     for (;;) {
         if (r->resp_len == r->resp_cap) {
             if (r->resp_cap >= KIN_MAX_LEDGER_RPC_SIZE) {
-                snprintf(r->err, sizeof(r->err), "answer larger than %u bytes",
-                         KIN_MAX_LEDGER_RPC_SIZE);
+                set_err(r, "answer larger than %u bytes", KIN_MAX_LEDGER_RPC_SIZE);
                 return KIN_LIMIT;
             }
             size_t ncap = r->resp_cap ? r->resp_cap * 2 : 65536;
@@ -135,7 +152,7 @@ static kin_status recv_all(struct ledger_rpc *r, int fd)
             continue;
         }
         if (k < 0) {
-            snprintf(r->err, sizeof(r->err), "receive: %s", strerror(errno));
+            set_err(r, "receive: %s", strerror(errno));
             return KIN_IO;
         }
         if (k == 0) {
@@ -160,7 +177,7 @@ static kin_status http_body(struct ledger_rpc *r, struct span *body, int *status
         code = all.p[i] >= '0' && all.p[i] <= '9' && code >= 0 ? code * 10 + (all.p[i] - '0') : -1;
     }
     if (!end || all.n < 12 || memcmp(all.p, "HTTP/1.", 7) != 0 || code < 100) {
-        snprintf(r->err, sizeof(r->err), "not an HTTP answer");
+        set_err(r, "not an HTTP answer");
         return KIN_MALFORMED;
     }
     *status = code;
@@ -200,7 +217,7 @@ static kin_status http_body(struct ledger_rpc *r, struct span *body, int *status
         pos++;
         struct span chunk;
         if (!digits || !kin__span_sub(*body, pos, size, &chunk)) {
-            snprintf(r->err, sizeof(r->err), "bad chunked encoding");
+            set_err(r, "bad chunked encoding");
             return KIN_MALFORMED;
         }
         if (size == 0) {
@@ -237,12 +254,12 @@ kin__rpc_call(struct ledger_rpc *r, const char *method, const char *params, stru
     }
     int fd = connect_to(r);
     if (fd < 0) {
-        snprintf(r->err, sizeof(r->err), "cannot connect to %.120s:%s", r->host, r->port);
+        set_err(r, "cannot connect to %.120s:%s", r->host, r->port);
         return KIN_IO;
     }
     kin_status st = KIN_OK;
     if (send_all(fd, head, (size_t)h) != 0 || send_all(fd, body, (size_t)n) != 0) {
-        snprintf(r->err, sizeof(r->err), "send: %s", strerror(errno));
+        set_err(r, "send: %s", strerror(errno));
         st = KIN_IO;
     }
     if (st == KIN_OK) {
@@ -260,7 +277,7 @@ static kin_status parse_answer(struct ledger_rpc *r, const char *method, struct 
     int status = 0;
     KIN_TRY(http_body(r, &b, &status));
     if (status == 401 || status == 403) {
-        snprintf(r->err, sizeof(r->err), "the node refused the credentials (HTTP %d)", status);
+        set_err(r, "the node refused the credentials (HTTP %d)", status);
         return KIN_INVALID;
     }
     /* {"result": ..., "error": null | {"code": n, "message": "..."}, "id": ...} */
@@ -268,7 +285,7 @@ static kin_status parse_answer(struct ledger_rpc *r, const char *method, struct 
     struct span key, res = {NULL, 0}, err = {NULL, 0};
     int first, have_result = 0;
     if (!kin__json_begin(&jr, '{', &first)) {
-        snprintf(r->err, sizeof(r->err), "HTTP %d without a JSON-RPC answer", status);
+        set_err(r, "HTTP %d without a JSON-RPC answer", status);
         return KIN_MALFORMED;
     }
     while (kin__json_next(&jr, '}', &first, &key)) {
@@ -287,13 +304,12 @@ static kin_status parse_answer(struct ledger_rpc *r, const char *method, struct 
         }
     }
     if (jr.bad || !have_result) {
-        snprintf(r->err, sizeof(r->err), "malformed JSON-RPC answer (HTTP %d)", status);
+        set_err(r, "malformed JSON-RPC answer (HTTP %d)", status);
         return KIN_MALFORMED;
     }
     struct jreader er = {err, 0, 0};
     if (err.n && kin__json_peek(&er) == '{') {
-        snprintf(r->err, sizeof(r->err), "%s: %.*s", method, (int)(err.n < 150 ? err.n : 150),
-                 (const char *)err.p);
+        set_err(r, "%s: %.*s", method, (int)(err.n < 150 ? err.n : 150), (const char *)err.p);
         return KIN_NOTFOUND;
     }
     *result = res;
@@ -309,7 +325,7 @@ static kin_status read_cookie(const char *path, char *out, size_t cap)
         return KIN_IO;
     }
     size_t n = fread(out, 1, cap - 1, f);
-    fclose(f);
+    (void)fclose(f); /* read-only: nothing to flush */
     out[n] = '\0';
     out[strcspn(out, "\r\n")] = '\0';
     return strchr(out, ':') ? KIN_OK : KIN_MALFORMED;
@@ -362,7 +378,7 @@ static kin_status block_hash(struct ledger_rpc *r, uint64_t height, char hex[65]
 {
     char params[32];
     struct span res, s;
-    snprintf(params, sizeof(params), "[%llu]", (unsigned long long)height);
+    (void)snprintf(params, sizeof(params), "[%llu]", (unsigned long long)height); /* fits */
     KIN_TRY(kin__rpc_call(r, "getblockhash", params, &res));
     struct jreader jr = {res, 0, 0};
     uint8_t h[HASH_SIZE];
@@ -394,8 +410,9 @@ kin_status kin_ledger_open_rpc(const struct kin_rpc_options *o, struct kin_ledge
     kin__arena_init(&l->arena, (size_t)1 << 20);
     kin__chain_init(&l->chain);
     l->rpc = r;
-    snprintf(r->host, sizeof(r->host), "%s", o->host);
-    snprintf(r->port, sizeof(r->port), "%u", o->port ? o->port : 8332u);
+    /* Both fit: the host length is checked above, a port has at most 5 digits. */
+    (void)snprintf(r->host, sizeof(r->host), "%s", o->host);
+    (void)snprintf(r->port, sizeof(r->port), "%u", o->port ? o->port : 8332u);
     r->timeout_ms = o->timeout_ms ? o->timeout_ms : RPC_DEFAULT_TIMEOUT_MS;
     char cred[RPC_MAX_AUTH];
     kin_status st = KIN_OK;
@@ -622,7 +639,7 @@ kin_status kin__rpc_scan(struct kin_ledger *l,
             break;
         }
         (void)kin__hash_parse(hex, hash);
-        snprintf(params, sizeof(params), "[\"%s\",0]", hex);
+        (void)snprintf(params, sizeof(params), "[\"%s\",0]", hex); /* 64 hex digits: fits */
         s = kin__rpc_call(r, "getblock", params, &res);
         if (s != KIN_OK) {
             break;
@@ -645,7 +662,7 @@ kin_status kin__rpc_scan(struct kin_ledger *l,
             kin__anomaly_add(al, a, "ledger.rpc", h, "block %s: its bytes hash otherwise", hex);
             continue;
         }
-        snprintf(params, sizeof(params), "[\"%s\",3]", hex);
+        (void)snprintf(params, sizeof(params), "[\"%s\",3]", hex);
         s = kin__rpc_call(r, "getblock", params, &res);
         int have = s == KIN_OK && read_coins(res, &c) == KIN_OK;
         if (s == KIN_NOMEM) {
@@ -655,7 +672,6 @@ kin_status kin__rpc_scan(struct kin_ledger *l,
             kin__anomaly_add(al, a, "ledger.rpc", h,
                              "getblock %s 3: no previous outputs (%s): spends by outpoint only",
                              hex, r->err[0] ? r->err : "malformed");
-            s = KIN_OK;
         }
         struct scan_block sb = {(uint32_t)h, hd.time, hash, BLOCK_NONE};
         st->blocks++;

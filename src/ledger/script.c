@@ -67,7 +67,7 @@ static int is_multisig(const uint8_t *p, size_t n)
         i += 1 + len;
         keys++;
     }
-    size_t m = (size_t)(p[0] - OP_1 + 1), total = (size_t)(p[n - 2] - OP_1 + 1);
+    size_t m = (size_t)p[0] - OP_1 + 1, total = (size_t)p[n - 2] - OP_1 + 1;
     return i == n - 2 && keys == total && m <= total;
 }
 

@@ -242,7 +242,7 @@ kin_status kin__merkle_root(const uint8_t (*hashes)[HASH_SIZE], size_t n, uint8_
             n++;
         }
         for (size_t i = 0; i < n / 2; i++) {
-            kin__sha256d(level[2 * i], 2 * HASH_SIZE, level[i]);
+            kin__sha256d(level[2 * i], (size_t)2 * HASH_SIZE, level[i]);
         }
         n /= 2;
     }

@@ -113,8 +113,11 @@ static void first_pass(struct elf_ctx *e, struct dyn_scan *d, uint64_t stride)
 {
     size_t total = d->table.n / stride;
     for (size_t i = 0; i < total; i++) {
-        struct span r = {NULL, 0};
-        (void)kin__span_sub(d->table, (uint64_t)i * stride, stride, &r); /* i < total: fits */
+        struct span r;
+        /* Always fits (i < total); checked anyway. */
+        if (!kin__span_sub(d->table, (uint64_t)i * stride, stride, &r)) {
+            break;
+        }
         uint64_t tag = elf_rdaddr(e, r, 0);
         uint64_t val = elf_rdaddr(e, r, stride / 2);
         if (tag == ELF_DT_NULL) {
@@ -222,8 +225,11 @@ kin_status kin__elf_dynamic(struct elf_ctx *e)
     }
     struct needed_vec needed = {NULL, 0, 0, 0};
     for (size_t i = 0; i < d.count && !needed.capped; i++) {
-        struct span r = {NULL, 0};
-        (void)kin__span_sub(d.table, (uint64_t)i * stride, stride, &r);
+        struct span r;
+        /* Always fits (i < d.count <= d.table.n / stride); checked anyway. */
+        if (!kin__span_sub(d.table, (uint64_t)i * stride, stride, &r)) {
+            break;
+        }
         if (elf_rdaddr(e, r, 0) != ELF_DT_NEEDED) {
             continue;
         }

@@ -291,7 +291,7 @@ struct elf_dyn_tags {
 
 static inline int elf_dyn_has(const struct elf_dyn_tags *t, enum elf_dyn_slot slot)
 {
-    return (t->have >> slot) & 1u;
+    return (int)((t->have >> slot) & 1u);
 }
 
 /* elf_dynamic.c: DT_NEEDED and DT_SONAME. */

@@ -130,7 +130,8 @@ static uint64_t seg_end(const struct kin_segment *g)
 /* Records PT_LOAD segments whose memory ranges overlap (sorted sweep) and sets the base. */
 static kin_status check_loads(struct elf_ctx *e)
 {
-    const struct kin_segment **v = kin__arena_array(e->c->a, e->seg_count, sizeof(*v));
+    const struct kin_segment **v =
+        kin__arena_array(e->c->a, e->seg_count, sizeof(const struct kin_segment *));
     if (!v) {
         return elf_alloc_failed(e);
     }
@@ -143,7 +144,7 @@ static kin_status check_loads(struct elf_ctx *e)
     if (n == 0) {
         return KIN_OK;
     }
-    qsort(v, n, sizeof(*v), seg_va_cmp);
+    qsort(v, n, sizeof(const struct kin_segment *), seg_va_cmp);
     e->c->img->base = v[0]->va & ~(uint64_t)(ELF_PAGE_SIZE - 1);
     size_t widest = 0;
     unsigned reported = 0;

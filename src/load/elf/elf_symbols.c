@@ -57,7 +57,10 @@ kin_status kin__elf_read_syms(
     uint64_t count = bytes.n / stride;
     for (uint64_t j = 1; j < count && !e->syms_stopped; j++) {
         struct span r;
-        (void)kin__span_sub(bytes, j * stride, need, &r); /* j < count: it fits */
+        /* Always fits (j < count and need <= stride, as both callers ensure); checked anyway. */
+        if (!kin__span_sub(bytes, j * stride, need, &r)) {
+            break;
+        }
         uint32_t name_idx = elf_rd32(e, r, 0);
         uint8_t info;
         uint16_t shndx;
