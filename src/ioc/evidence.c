@@ -39,10 +39,9 @@ int kin__ioc_evidence_rank(uint32_t type)
         return 3;
     case KIN_IOC_PDB:
     case KIN_IOC_MUTEX:
-        return 4;
     case KIN_IOC_MODULE:
     case KIN_IOC_LOADS:
-        /* Few per sample and read from the headers: ranked with build paths so that the
+        /* Modules: few per sample and read from the headers; ranked with build paths so the
          * per-sample cap never drops them, though they are weak evidence (kin__ioc_strong()). */
         return 4;
     case KIN_IOC_REGISTRY:
