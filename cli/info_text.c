@@ -365,7 +365,7 @@ static void imports(FILE *f, const struct kin_image *img)
             end++;
         }
         fputs("  ", f);
-        text_put(f, v[start].library ? v[start].library : "");
+        text_put(f, v[start].library && *v[start].library ? v[start].library : "(library unknown)");
         fprintf(f, " (%zu%s)\n", end - start,
                 v[start].flags & KIN_IMPORT_DELAY ? ", delay-loaded" : "");
         for (size_t i = start; i < end; i++) {

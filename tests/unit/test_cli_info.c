@@ -239,6 +239,8 @@ static struct kin_import pe_imports[] = {
     {"KERNEL32.dll", "Exit\"Process\n", 0, 0, 0x140002008, 0},
     {"WS2_32.dll", NULL, 23, 0, 0x140002018, KIN_IMPORT_BY_ORDINAL},
     {"USER32.dll", "MessageBoxW", 0, 0, 0x140002100, KIN_IMPORT_DELAY},
+    /* KERNEL32.dll again, after another library (ELF relocations interleave libraries). */
+    {"KERNEL32.dll", "Sleep", 0, 0, 0x140002010, 0},
 };
 static struct kin_export pe_exports[] = {
     {"run", 1, 0x140001020, NULL},
@@ -273,7 +275,7 @@ static void make_pe(struct kin_image *img)
     img->symbols = pe_syms;
     img->symbol_count = 1;
     img->imports = pe_imports;
-    img->import_count = 4;
+    img->import_count = 5;
     img->exports = pe_exports;
     img->export_count = 3;
     img->anomalies = pe_anoms;
@@ -507,7 +509,7 @@ static void test_pe_text(void)
     CHECK_HAS(s, "  0x0104     30795   12\n");
     CHECK_HAS(s, "\\x1b[31m.text");
     CHECK_HAS(s, ".data\\xff");
-    CHECK_HAS(s, "imports (4 from 3 libraries)\n  KERNEL32.dll (2)\n");
+    CHECK_HAS(s, "imports (5 from 3 libraries)\n  KERNEL32.dll (2)\n");
     CHECK_HAS(s, "Exit\"Process\\x0a\n");
     CHECK_HAS(s, "ordinal 23\n");
     CHECK_HAS(s, "  USER32.dll (1, delay-loaded)\n");
