@@ -50,21 +50,7 @@ struct ioc_ctx {
 
 static const char *copy(struct ioc_ctx *c, const char *s)
 {
-    char *p = kin__arena_strndup(c->m->arena, s, strlen(s));
-    if (!p) {
-        c->st = KIN_NOMEM;
-    }
-    return p ? p : "";
-}
-
-/* Whether holder h is left out of the comparison (the query itself, the exclusion filter). */
-static int left_out(const struct match_state *m, const struct store_ioc_holder *h)
-{
-    if (kin__match_is_excluded(m, h->sample)) {
-        return 1;
-    }
-    const struct match_family *f = h->family ? kin__match_family(m, h->family) : NULL;
-    return f && f->excluded;
+    return kin__match_copy(c->m, s, &c->st);
 }
 
 static int on_shared(void *ctx, const struct store_ioc_shared *sh)
@@ -82,7 +68,7 @@ static int on_shared(void *ctx, const struct store_ioc_shared *sh)
     /* Holders come ordered by family: distinct families are counted in one pass. */
     for (size_t i = 0; i < sh->holder_count; i++) {
         const struct store_ioc_holder *h = &sh->holders[i];
-        if (left_out(m, h)) {
+        if (kin__match_holder_left_out(m, h)) {
             left++;
             continue;
         }

@@ -75,6 +75,24 @@ int kin__match_is_excluded(const struct match_state *m, int64_t sample)
            bsearch(&sample, m->excluded, m->excluded_count, sizeof(int64_t), cmp_i64) != NULL;
 }
 
+int kin__match_holder_left_out(const struct match_state *m, const struct store_ioc_holder *h)
+{
+    if (kin__match_is_excluded(m, h->sample)) {
+        return 1;
+    }
+    const struct match_family *f = h->family ? kin__match_family(m, h->family) : NULL;
+    return f && f->excluded;
+}
+
+const char *kin__match_copy(struct match_state *m, const char *s, kin_status *st)
+{
+    char *p = kin__arena_strndup(m->arena, s, strlen(s));
+    if (!p) {
+        *st = KIN_NOMEM;
+    }
+    return p ? p : "";
+}
+
 /* Excluded ids with the family of each (for the count of excluded families). */
 struct excl {
     int64_t *ids;

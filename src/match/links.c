@@ -45,11 +45,7 @@ struct link_ctx {
 
 static const char *copy(struct link_ctx *c, const char *s)
 {
-    char *p = kin__arena_strndup(c->m->arena, s, strlen(s));
-    if (!p) {
-        c->st = KIN_NOMEM;
-    }
-    return p ? p : "";
+    return kin__match_copy(c->m, s, &c->st);
 }
 
 static kin_status push(struct link_ctx *c, const struct link_ev *e)
@@ -71,8 +67,7 @@ static int on_shared(void *ctx, const struct store_ioc_shared *sh)
     /* Holders come ordered by family, then sample: count, then keep one per family. */
     for (size_t i = 0; i < sh->holder_count; i++) {
         const struct store_ioc_holder *h = &sh->holders[i];
-        const struct match_family *f = h->family ? kin__match_family(m, h->family) : NULL;
-        if (kin__match_is_excluded(m, h->sample) || (f && f->excluded)) {
+        if (kin__match_holder_left_out(m, h)) {
             left++;
             continue;
         }
@@ -95,11 +90,10 @@ static int on_shared(void *ctx, const struct store_ioc_shared *sh)
     last = -1;
     for (size_t i = 0; i < sh->holder_count && c->st == KIN_OK; i++) {
         const struct store_ioc_holder *h = &sh->holders[i];
-        const struct match_family *f = h->family ? kin__match_family(m, h->family) : NULL;
-        if (kin__match_is_excluded(m, h->sample) || (f && f->excluded) ||
-            (h->family && h->family == last)) {
+        if (kin__match_holder_left_out(m, h) || (h->family && h->family == last)) {
             continue;
         }
+        const struct match_family *f = h->family ? kin__match_family(m, h->family) : NULL;
         last = h->family ? h->family : last;
         struct link_ev e;
         memset(&e, 0, sizeof(e));

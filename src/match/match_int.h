@@ -187,6 +187,10 @@ struct kin_attribution {
 kin_status kin__match_labels_load(struct match_state *m, int64_t self);
 void kin__match_state_release(struct match_state *m);
 int kin__match_is_excluded(const struct match_state *m, int64_t sample);
+/* Whether an indicator holder is left out (the query itself, the exclusion filter). */
+int kin__match_holder_left_out(const struct match_state *m, const struct store_ioc_holder *h);
+/* s copied into the attribution's arena; "" and *st = KIN_NOMEM when out of memory. */
+const char *kin__match_copy(struct match_state *m, const char *s, kin_status *st);
 struct match_family *kin__match_family(const struct match_state *m, int64_t id);
 /* The slot of sample id (adding it, with its family, when new); -1 when out of memory. */
 int64_t kin__match_sample_slot(struct match_state *m, int64_t id, int64_t family);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "index_util.h"
 #include "kin.h"
 
 #define FIX(name) KIN_FIXTURE_DIR "/attr_" name ".exe"
@@ -43,38 +44,6 @@ static const char *with_trailer(const char *from, const char *name, const char *
     }
     CHECK(ok);
     return buf;
-}
-
-static void add(struct kin_index *idx, const char *path, const char *family, const char *actor)
-{
-    struct kin_sample *s = NULL;
-    struct kin_funcs *f = NULL;
-    struct kin_labels lab;
-    memset(&lab, 0, sizeof(lab));
-    lab.family = family;
-    lab.actor = actor;
-    CHECK_OK(kin_sample_open(path, NULL, &s));
-    CHECK_OK(kin_funcs_analyze(s, NULL, &f));
-    CHECK_OK(kin_index_add_sample(idx, s, f, &lab, NULL));
-    kin_funcs_free(f);
-    kin_sample_free(s);
-}
-
-static struct kin_attribution *attribute(struct kin_index *idx, const char *path)
-{
-    struct kin_sample *s = NULL;
-    struct kin_funcs *f = NULL;
-    struct kin_attribution *a = NULL;
-    CHECK_OK(kin_sample_open(path, NULL, &s));
-    if (s) {
-        CHECK_OK(kin_funcs_analyze(s, NULL, &f));
-    }
-    if (f) {
-        CHECK_OK(kin_attribute(idx, s, f, NULL, &a));
-    }
-    kin_funcs_free(f);
-    kin_sample_free(s);
-    return a;
 }
 
 static const struct kin_evidence_indicator *find_ioc(const struct kin_attribution_report *r,
@@ -149,13 +118,13 @@ int main(void)
     if (!idx) {
         return 1;
     }
-    add(idx, with_trailer(FIX("alpha_v1"), "v1.exe", "pay to " ADDR_X, p_v1), "alpha", "red");
-    add(idx, with_trailer(FIX("beta"), "beta.exe", "pay to " ADDR_Y, p_beta), "beta", "blue");
-    add(idx, FIX("delta"), "delta", "green");
+    iu_add(idx, with_trailer(FIX("alpha_v1"), "v1.exe", "pay to " ADDR_X, p_v1), "alpha", "red");
+    iu_add(idx, with_trailer(FIX("beta"), "beta.exe", "pay to " ADDR_Y, p_beta), "beta", "blue");
+    iu_add(idx, FIX("delta"), "delta", "green");
     CHECK_OK(kin_index_flush(idx));
 
     /* Code alone: alpha v2 is a variant of alpha; it holds no indicator. */
-    struct kin_attribution *a0 = attribute(idx, FIX("alpha_v2"));
+    struct kin_attribution *a0 = iu_attribute(idx, FIX("alpha_v2"), NULL);
     const struct kin_attribution_report *r0 = a0 ? kin_attribution_report(a0) : NULL;
     uint32_t code_conf = r0 ? r0->confidence : 0;
     CHECK(r0 && r0->verdict == KIN_VERDICT_KNOWN_FAMILY && !strcmp(r0->family, "alpha"));
@@ -164,7 +133,7 @@ int main(void)
 
     /* The same code holding alpha's address: the claim is strengthened, and says why. */
     struct kin_attribution *a1 =
-        attribute(idx, with_trailer(FIX("alpha_v2"), "v2x.exe", ADDR_X, p_v2x));
+        iu_attribute(idx, with_trailer(FIX("alpha_v2"), "v2x.exe", ADDR_X, p_v2x), NULL);
     const struct kin_attribution_report *r1 = a1 ? kin_attribution_report(a1) : NULL;
     if (r1) {
         CHECK_EQ_U64(r1->verdict, KIN_VERDICT_KNOWN_FAMILY);
@@ -187,7 +156,7 @@ int main(void)
 
     /* The indicator fixture shares no code, only X (alpha) and Y (beta): two families, no claim. */
     const char *elf = KIN_FIXTURE_DIR "/iocs/iocs_elf";
-    struct kin_attribution *a2 = attribute(idx, elf);
+    struct kin_attribution *a2 = iu_attribute(idx, elf, NULL);
     const struct kin_attribution_report *r2 = a2 ? kin_attribution_report(a2) : NULL;
     if (r2) {
         CHECK_EQ_U64(r2->verdict, KIN_VERDICT_UNATTRIBUTED);
@@ -197,9 +166,9 @@ int main(void)
 
     /* Without beta, the addresses point to alpha alone: a claim, Med at most, circumstantial. */
     CHECK_OK(kin_index_remove_family(idx, "beta", NULL));
-    add(idx, FIX("beta"), "beta", "blue");
+    iu_add(idx, FIX("beta"), "beta", "blue");
     CHECK_OK(kin_index_flush(idx));
-    struct kin_attribution *a3 = attribute(idx, elf);
+    struct kin_attribution *a3 = iu_attribute(idx, elf, NULL);
     const struct kin_attribution_report *r3 = a3 ? kin_attribution_report(a3) : NULL;
     if (r3) {
         CHECK_EQ_U64(r3->verdict, KIN_VERDICT_KNOWN_FAMILY);

@@ -14,6 +14,7 @@
 
 #include "../../src/ioc/ioc.h"
 #include "check.h"
+#include "index_util.h"
 #include "kin.h"
 
 #define ATTR(name) KIN_FIXTURE_DIR "/attr_" name ".exe"
@@ -64,31 +65,10 @@ variant(const char *dir, const char *out, const char *name, size_t trailer, char
     return buf;
 }
 
-static void add(struct kin_index *idx, const char *path, const char *family, const char *actor)
-{
-    struct kin_sample *s = NULL;
-    struct kin_funcs *f = NULL;
-    struct kin_labels lab;
-    memset(&lab, 0, sizeof(lab));
-    lab.family = family;
-    lab.actor = actor;
-    CHECK_OK(kin_sample_open(path, NULL, &s));
-    if (s) {
-        CHECK_OK(kin_funcs_analyze(s, NULL, &f));
-    }
-    if (f) {
-        CHECK_OK(kin_index_add_sample(idx, s, f, &lab, NULL));
-    }
-    kin_funcs_free(f);
-    kin_sample_free(s);
-}
-
+/* Attributes path, as if exclude_family (when not NULL) were not indexed. */
 static struct kin_attribution *
 attribute(struct kin_index *idx, const char *path, const char *exclude_family)
 {
-    struct kin_sample *s = NULL;
-    struct kin_funcs *f = NULL;
-    struct kin_attribution *a = NULL;
     struct kin_attribute_options o;
     const char *ex[1] = {exclude_family};
     memset(&o, 0, sizeof(o));
@@ -97,16 +77,7 @@ attribute(struct kin_index *idx, const char *path, const char *exclude_family)
         o.exclude_families = ex;
         o.exclude_family_count = 1;
     }
-    CHECK_OK(kin_sample_open(path, NULL, &s));
-    if (s) {
-        CHECK_OK(kin_funcs_analyze(s, NULL, &f));
-    }
-    if (f) {
-        CHECK_OK(kin_attribute(idx, s, f, &o, &a));
-    }
-    kin_funcs_free(f);
-    kin_sample_free(s);
-    return a;
+    return iu_attribute(idx, path, &o);
 }
 
 static const struct kin_evidence_link *
@@ -176,11 +147,11 @@ int main(void)
         return 1;
     }
     /* Four actors (rarity can be judged); the DLL and the ELF library are acme's. */
-    add(idx, DLL, "dllfam", "acme");
-    add(idx, ELF_LIB, "kinfix", "acme");
-    add(idx, ATTR("alpha_v1"), "alpha", "red");
-    add(idx, ATTR("beta"), "beta", "blue");
-    add(idx, ATTR("delta"), "delta", "green");
+    iu_add(idx, DLL, "dllfam", "acme");
+    iu_add(idx, ELF_LIB, "kinfix", "acme");
+    iu_add(idx, ATTR("alpha_v1"), "alpha", "red");
+    iu_add(idx, ATTR("beta"), "beta", "blue");
+    iu_add(idx, ATTR("delta"), "delta", "green");
     CHECK_OK(kin_index_flush(idx));
 
     /* pe_main64 loads pe_dll: a "loads" link to dllfam lifts acme; no system module links. */
@@ -212,8 +183,8 @@ int main(void)
     CHECK(r2 && (find_actor(r2, "acme") == NULL || !find_actor(r2, "acme")->linked));
 
     /* The reverse: index the program, attribute the DLL: "loaded-by". ELF: soname/DT_NEEDED. */
-    add(idx, MAIN, "mainfam", "acme");
-    add(idx, ELF_PROG, "kinprog", "zed");
+    iu_add(idx, MAIN, "mainfam", "acme");
+    iu_add(idx, ELF_PROG, "kinprog", "zed");
     CHECK_OK(kin_index_flush(idx));
     struct kin_attribution *a3 = attribute(idx, DLL, NULL);
     const struct kin_attribution_report *r3 = a3 ? kin_attribution_report(a3) : NULL;
@@ -247,11 +218,11 @@ int main(void)
     if (!idx) {
         return 1;
     }
-    add(idx, variant(dir, "a.dll", "pe_aaa.dll", 0, pa), "fam_a", "acme");
-    add(idx, variant(dir, "b.dll", "pe_bbb.dll", 1, pb), "fam_b", "acme");
-    add(idx, ATTR("alpha_v1"), "alpha", "red");
-    add(idx, ATTR("beta"), "beta", "blue");
-    add(idx, ATTR("delta"), "delta", "green");
+    iu_add(idx, variant(dir, "a.dll", "pe_aaa.dll", 0, pa), "fam_a", "acme");
+    iu_add(idx, variant(dir, "b.dll", "pe_bbb.dll", 1, pb), "fam_b", "acme");
+    iu_add(idx, ATTR("alpha_v1"), "alpha", "red");
+    iu_add(idx, ATTR("beta"), "beta", "blue");
+    iu_add(idx, ATTR("delta"), "delta", "green");
     CHECK_OK(kin_index_flush(idx));
     struct kin_attribution *a5 = attribute(idx, variant(dir, "q.dll", "pe_bbb.dll", 2, pq), NULL);
     const struct kin_attribution_report *r5 = a5 ? kin_attribution_report(a5) : NULL;
