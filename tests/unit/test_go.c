@@ -278,12 +278,13 @@ static void test_malformed(void)
 /* Package paths: receivers, generics, escapes, nested modules, vendoring, generated code. */
 static void test_classify(void)
 {
-    const char *deps[] = {"github.com/a/b/sub", "go.uber.org/zap", "gopkg.in/yaml.v3"};
+    const char *deps[] = {"github.com/a/b/sub", "github.com/a/other", "github.com/ab/c",
+                          "go.uber.org/zap", "gopkg.in/yaml.v3"};
     struct kin_go_info g;
     memset(&g, 0, sizeof(g));
     g.main_module = "github.com/a/b";
     g.deps = deps;
-    g.dep_count = 3;
+    g.dep_count = 5;
     static const struct {
         const char *name;
         uint32_t kind;
@@ -291,8 +292,10 @@ static void test_classify(void)
         {"main.main", KIN_GO_MAIN},
         {"main.(*server).run.func1", KIN_GO_MAIN},
         {"github.com/a/b/internal/x.(*T).M", KIN_GO_MAIN},
-        {"github.com/a/b/sub/pkg.F", KIN_GO_DEP}, /* a nested module: the longest path wins */
-        {"github.com/a/b/sub.F", KIN_GO_DEP},
+        /* Deps of the main module's owner (github.com/a) are the author's own modules. */
+        {"github.com/a/b/sub/pkg.F", KIN_GO_MAIN},
+        {"github.com/a/other/x.F", KIN_GO_MAIN},
+        {"github.com/ab/c.F", KIN_GO_DEP},       /* another owner, though a prefix of the name */
         {"github.com/a/bsub.F", KIN_GO_UNKNOWN}, /* a prefix, but not at a '/' */
         {"go.uber.org/zap.(*Logger).Info", KIN_GO_DEP},
         {"go.uber.org/zap/zapcore.NewCore", KIN_GO_DEP},

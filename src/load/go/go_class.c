@@ -4,8 +4,9 @@
  * after its last '/' (dots inside the last element are escaped as %2e), before any method
  * receiver "(*T)" or generic arguments "[...]", which may hold other paths. The package then
  * belongs to the longest module path of the build info that prefixes it (the main module or a
- * dep), to the standard library (a first element from Go's list of standard roots), or to
- * compiler-generated code ("type:", "go:", assembly stubs without a package).
+ * dep; a dep of the main module's owner counts as the main module's), to the standard library (a
+ * first element from Go's list of standard roots), or to compiler-generated code ("type:", "go:",
+ * assembly stubs without a package).
  */
 #include <string.h>
 
@@ -111,6 +112,41 @@ static int is_std_root(const char *pkg)
     return 0;
 }
 
+/*
+ * The length of a module path's owner: "github.com/bufbuild" for github.com/bufbuild/buf (code
+ * hosts put an account before the repository), the host for other paths ("go.uber.org").
+ */
+static size_t owner_len(const char *path, size_t n)
+{
+    static const char *const hosts[] = {"github.com/", "gitlab.com/",   "bitbucket.org/",
+                                        "gitee.com/",  "codeberg.org/", NULL};
+    size_t first = strcspn(path, "/");
+    for (const char *const *h = hosts; *h; h++) {
+        size_t hl = strlen(*h);
+        if (n > hl && !strncmp(path, *h, hl)) {
+            const char *slash = memchr(path + hl, '/', n - hl);
+            return slash ? (size_t)(slash - path) : n;
+        }
+    }
+    return first < n ? first : n;
+}
+
+/*
+ * Whether a dep's module path (its first len bytes of pkg) has the main module's owner: a
+ * program's author also publishes modules of their own (github.com/bufbuild/protocompile for
+ * github.com/bufbuild/buf), and that code is theirs, not a third party's.
+ */
+static int same_owner(const struct kin_go_info *g, const char *pkg, size_t len)
+{
+    if (!g->main_module || !*g->main_module) {
+        return 0;
+    }
+    size_t ml = strlen(g->main_module);
+    size_t o = owner_len(g->main_module, ml);
+    return o > 0 && o <= len && owner_len(pkg, len) == o && !memcmp(pkg, g->main_module, o) &&
+           (o == len || pkg[o] == '/');
+}
+
 uint32_t kin__go_classify(const struct kin_go_info *g, const char *name)
 {
     char pkg[1024];
@@ -137,7 +173,7 @@ uint32_t kin__go_classify(const struct kin_go_info *g, const char *name)
             return KIN_GO_MAIN;
         }
         if (is_dep(g, pkg, len)) {
-            return KIN_GO_DEP;
+            return same_owner(g, pkg, len) ? KIN_GO_MAIN : KIN_GO_DEP;
         }
         while (len > 0 && pkg[len - 1] != '/') {
             len--;
