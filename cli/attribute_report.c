@@ -252,6 +252,10 @@ void attribute_print_text(FILE *out, const char *path, const struct kin_attribut
                 100.0 * (double)r->shared_size / (double)r->evidence_size,
                 100.0 * (double)r->common_size / (double)r->evidence_size,
                 100.0 * (double)r->repeated_size / (double)r->evidence_size);
+        if (r->third_party_size) {
+            fprintf(out, "; Go third-party modules and runtime %.0f%% (in library)",
+                    100.0 * (double)r->third_party_size / (double)r->evidence_size);
+        }
     }
     fputc('\n', out);
     print_candidates(out, "families", r->families, r->family_count, 0);
@@ -463,6 +467,8 @@ void attribute_print_json(FILE *out, const char *path, const struct kin_attribut
     json_kv_u64(&j, "evidence_size", r->evidence_size);
     json_kv_u64(&j, "library_functions", r->library_functions);
     json_kv_u64(&j, "library_size", r->library_size);
+    json_kv_u64(&j, "third_party_functions", r->third_party_functions);
+    json_kv_u64(&j, "third_party_size", r->third_party_size);
     json_kv_u64(&j, "shared_functions", r->shared_functions);
     json_kv_u64(&j, "shared_size", r->shared_size);
     json_kv_u64(&j, "common_functions", r->common_functions);
