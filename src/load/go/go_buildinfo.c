@@ -95,7 +95,7 @@ static int read_gostring(struct load_ctx *c, uint64_t va, unsigned ptr, int big,
 {
     struct span hdr;
     uint64_t data, len;
-    if (!kin__go_read_va(c, va, 2u * ptr, &hdr) || !read_ptr(hdr, 0, ptr, big, &data) ||
+    if (!kin__go_read_va(c, va, 2 * (uint64_t)ptr, &hdr) || !read_ptr(hdr, 0, ptr, big, &data) ||
         !read_ptr(hdr, ptr, ptr, big, &len) || len > KIN_MAX_GO_MODINFO) {
         return 0;
     }
@@ -121,9 +121,12 @@ static struct span field(struct span line, size_t *pos)
 /* Parses the module text into g: "path", "mod" and "dep" lines. */
 static kin_status parse_modinfo(struct load_ctx *c, struct kin_go_info *g, struct span mod)
 {
+    if (mod.n == 0 || !mod.p) {
+        return KIN_OK;
+    }
     /* Strip the Go 1.18+ sentinels, as debug/buildinfo does. */
-    if (mod.n >= 2u * SENTINEL_LEN + 1 && mod.p[mod.n - SENTINEL_LEN - 1] == '\n') {
-        mod = kin__span(mod.p + SENTINEL_LEN, mod.n - 2u * SENTINEL_LEN);
+    if (mod.n >= (size_t)2 * SENTINEL_LEN + 1 && mod.p[mod.n - SENTINEL_LEN - 1] == '\n') {
+        mod = kin__span(mod.p + SENTINEL_LEN, mod.n - (size_t)2 * SENTINEL_LEN);
     }
     const char **deps = NULL;
     size_t count = 0, cap = 0;

@@ -174,7 +174,7 @@ static int header(struct load_ctx *c, struct span all, uint64_t file_off, int st
         }
     }
     t->nfunc = w[0];
-    if (t->nfunc == 0 || t->nfunc > all.n / (2u * t->field)) {
+    if (t->nfunc == 0 || t->nfunc > all.n / (2 * (uint64_t)t->field)) {
         return 0;
     }
     uint64_t ftsize = (2 * t->nfunc + 1) * t->field;
