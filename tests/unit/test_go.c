@@ -481,6 +481,7 @@ int main(void)
     test_fixture(GO_FIX("windows-amd64.exe"), 64, KIN_FORMAT_PE);
     test_fixture(GO_FIX("windows-386.exe"), 32, KIN_FORMAT_PE);
     test_fixture(GO_FIX("windows-amd64-syms.exe"), 64, KIN_FORMAT_PE);
+    test_fixture(GO_FIX("linux-amd64-pie"), 64, KIN_FORMAT_ELF);
     test_layouts();
     test_malformed();
     test_classify();

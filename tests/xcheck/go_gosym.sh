@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # go_gosym.sh: kin's Go pclntab reader against Go's own debug/gosym (gosymdump, built by
 # tests/fixtures/go.cmake) on the ELF Go fixtures: the same functions, entry addresses and names,
-# in the same order. Also, on the unstripped PE fixture, every text symbol `go tool nm` lists with
-# a Go package name is a pclntab function at the same address (the COFF symbol table is
+# in the same order (the PIE build too). Also, on the unstripped PE fixture, every text symbol
+# `go tool nm` lists is a pclntab function at the same address (the COFF symbol table is
 # independent of the pclntab).
 # Usage: go_gosym.sh KIN_CLI FIXTURE_DIR DATA_DIR
 set -euo pipefail
@@ -17,7 +17,7 @@ kin_funcs() {
 g=json.load(sys.stdin).get("go") or {}
 for f in g.get("function_list", []): print("0x%x %s" % (f["va"], f["name"]))'
 }
-for f in "$dir"/kinhello-linux-amd64 "$dir"/kinhello-linux-386; do
+for f in "$dir"/kinhello-linux-amd64 "$dir"/kinhello-linux-386 "$dir"/kinhello-linux-amd64-pie; do
   want=$("$dump" "$f")
   got=$(kin_funcs "$f")
   n=$(wc -l <<<"$want")
