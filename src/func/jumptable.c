@@ -24,13 +24,13 @@
 enum { RV_UNK = 0, RV_CONST, RV_LOAD, RV_SUM, RV_SCALED, RV_EADDR };
 
 struct regval {
-    int kind;
     uint64_t v;     /* RV_CONST: the value; RV_SUM: the base added to the entries */
     uint64_t table; /* RV_LOAD, RV_SUM: the table address */
-    uint8_t width;  /* entry bytes */
-    uint8_t sign;   /* entries are sign-extended */
-    uint8_t weak;   /* derives from a constant set before this run (see weak_constants) */
-    uint8_t guess;  /* the table base is the assumed GOT (see got_address): needs the sum */
+    int kind;
+    uint8_t width; /* entry bytes */
+    uint8_t sign;  /* entries are sign-extended */
+    uint8_t weak;  /* derives from a constant set before this run (see weak_constants) */
+    uint8_t guess; /* the table base is the assumed GOT (see got_address): needs the sum */
 };
 
 /* Constants spilled to [esp+disp] (i386), for reloads. */

@@ -15,7 +15,8 @@
 
 /*
  * Defines an appender for one growable array of struct load_vecs. Past the cap it records one
- * anomaly (the count is pushed one past the cap to remember that) and returns NULL.
+ * anomaly (the count is pushed one past the cap to remember that) and returns NULL. `type` is a
+ * type name, which cannot be parenthesised in a declaration (hence the NOLINT below).
  */
 #define DEFINE_ADDER(linkage, fn, type, arr, limit, what)                                        \
     linkage type *fn(struct load_ctx *c)                                                         \
@@ -32,7 +33,7 @@
                                     sizeof(type))) {                                             \
             return NULL;                                                                         \
         }                                                                                        \
-        type *e = &c->v.arr[c->v.arr##_count++];                                                 \
+        type *e = &c->v.arr[c->v.arr##_count++]; /* NOLINT(bugprone-macro-parentheses) */        \
         memset(e, 0, sizeof(*e));                                                                \
         return e;                                                                                \
     }

@@ -350,14 +350,14 @@ static kin_status select_samples(struct match_state *m)
     if (!m->sample_count) {
         return KIN_OK;
     }
-    struct match_sample **order = kin__calloc(m->sample_count, sizeof(*order));
+    struct match_sample **order = kin__calloc(m->sample_count, sizeof(struct match_sample *));
     if (!order) {
         return KIN_NOMEM;
     }
     for (size_t i = 0; i < m->sample_count; i++) {
         order[i] = &m->samples[i];
     }
-    qsort(order, m->sample_count, sizeof(*order), cmp_stage1_desc);
+    qsort(order, m->sample_count, sizeof(struct match_sample *), cmp_stage1_desc);
     for (size_t i = 0; i < m->family_count; i++) {
         m->families[i].stage1 = 0;
     }

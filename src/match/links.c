@@ -143,7 +143,7 @@ kin_status kin__match_links(struct match_state *m, struct kin_attribution_report
     size_t n = 0;
     for (size_t i = 0; i < m->q->ioc_count; i++) {
         uint32_t t = m->q->iocs[i].type;
-        n += 2 * (t == KIN_IOC_MODULE || t == KIN_IOC_LOADS);
+        n += (t == KIN_IOC_MODULE || t == KIN_IOC_LOADS) ? 2u : 0u;
     }
     if (n == 0) {
         return KIN_OK;

@@ -83,7 +83,7 @@ kin_status kin__match_attribute(struct store *s,
     m.o = opts;
     m.arena = &a->arena;
     m.stats = &a->stats;
-    snprintf(a->report.sha256, sizeof(a->report.sha256), "%s", q->sha256 ? q->sha256 : "");
+    (void)snprintf(a->report.sha256, sizeof(a->report.sha256), "%s", q->sha256 ? q->sha256 : "");
     kin_status st = s->ops->begin_read(s);
     if (st == KIN_OK) {
         st = run(&m, self, a);

@@ -209,7 +209,7 @@ static int sort_keys(struct qk *v, size_t n)
     const size_t digits = (size_t)1 << QK_DIGIT;
     /* Passes 0-3: value digits, least significant first; pass 4: kind then band. */
     for (unsigned pass = 0; pass < 5; pass++) {
-        size_t buckets = pass < 4 ? digits : 2 * (KIN_LSH_BANDS + 1);
+        size_t buckets = pass < 4 ? digits : 2 * ((size_t)KIN_LSH_BANDS + 1);
         memset(count, 0, buckets * sizeof(*count));
         for (size_t i = 0; i < n; i++) {
             size_t d = pass < 4

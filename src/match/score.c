@@ -125,7 +125,7 @@ add_agg(struct match_agg *a, const struct match_qfunc *qf, double sim, double w,
 static kin_status verify_function(struct match_state *m,
                                   struct match_qfunc *qf,
                                   struct best *b,
-                                  size_t *act_slot,
+                                  const size_t *act_slot,
                                   double *sample_matched)
 {
     const struct match_params *p = m->p;

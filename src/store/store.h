@@ -297,7 +297,7 @@ void kin__store_sort_entries(struct store_entry *e, size_t count);
  * Minhash records: KIN_MINHASH_SIZE little-endian uint32 values. decode returns KIN_MALFORMED
  * when the record has another length.
  */
-#define STORE_MINHASH_BYTES (KIN_MINHASH_SIZE * 4)
+#define STORE_MINHASH_BYTES ((size_t)KIN_MINHASH_SIZE * 4)
 void kin__store_encode_minhash(const uint32_t *minhash, uint8_t out[STORE_MINHASH_BYTES]);
 kin_status kin__store_decode_minhash(const uint8_t *p, size_t n, uint32_t *minhash);
 

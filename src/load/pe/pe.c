@@ -394,12 +394,12 @@ static kin_status read_headers(struct pe_ctx *p)
     }
     /* pefile stops at the end of the file; a partial last entry reads as zero-padded. */
     uint64_t dir_off = p->opt_off + fixed;
-    for (uint32_t i = 0; i < nrva && dir_off + 8u * i < p->f.n; i++) {
-        (void)kin__span_le32(o, fixed + 8u * i, &p->dirs[i].rva);
-        (void)kin__span_le32(o, fixed + 8u * i + 4, &p->dirs[i].size);
+    for (uint32_t i = 0; i < nrva && dir_off + 8u * (uint64_t)i < p->f.n; i++) {
+        (void)kin__span_le32(o, fixed + 8u * (uint64_t)i, &p->dirs[i].rva);
+        (void)kin__span_le32(o, fixed + 8u * (uint64_t)i + 4, &p->dirs[i].size);
         p->ndirs = i + 1;
     }
-    if (p->opt_size < fixed + 8u * p->ndirs) {
+    if (p->opt_size < fixed + 8u * (uint64_t)p->ndirs) {
         PE_ANOMALY(p, "pe.optional.size_small", p->nt_off + 20,
                    "SizeOfOptionalHeader %u is smaller than the header it describes", p->opt_size);
     }

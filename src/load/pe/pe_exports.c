@@ -131,7 +131,9 @@ kin_status kin__pe_exports(struct pe_ctx *p)
             continue;
         }
         (void)kin__span_le32(funcs, (uint64_t)idx * 4, &func_rva);
-        named[idx] = 1;
+        if (named) { /* never NULL here (idx < nf), said for the analyzer */
+            named[idx] = 1;
+        }
         if (func_rva == 0) {
             continue;
         }
