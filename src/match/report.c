@@ -441,6 +441,16 @@ static void next_steps(struct match_state *m, struct kin_attribution_report *r, 
                                    "%.16s... (addresses given) and confirm they are the family's "
                                    "own code.",
                                    r->families[0].best_sample));
+    } else if (r->verdict == KIN_VERDICT_KNOWN_ACTOR && m->name_family != SIZE_MAX &&
+               m->name_overruled != SIZE_MAX) {
+        const char *named = m->families[m->name_family].name;
+        const char *closest = m->families[m->name_overruled].name;
+        add_line(m, n,
+                 kin__arena_printf(a,
+                                   "Tell '%s' from '%s' by the functions that differ: kin diff "
+                                   "this file against the best sample of each (listed); the "
+                                   "file's module name says '%s', its code is closest to '%s'.",
+                                   named, closest, named, closest));
     } else if (r->verdict == KIN_VERDICT_KNOWN_ACTOR) {
         add_line(m, n,
                  kin__arena_printf(a,

@@ -91,6 +91,16 @@ find_link(const struct kin_attribution_report *r, const char *relation, const ch
     return NULL;
 }
 
+static int has_line(const char *const *v, size_t n, const char *needle)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strstr(v[i], needle)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static const struct kin_candidate *find_actor(const struct kin_attribution_report *r,
                                               const char *name)
 {
@@ -233,6 +243,10 @@ int main(void)
         CHECK(find_link(r5, "same-name", "pe_aaa") == NULL);
         /* Whatever the confidence, fam_a (the code's pick by slot) is never claimed. */
         CHECK(r5->verdict != KIN_VERDICT_KNOWN_FAMILY || !strcmp(r5->family, "fam_b"));
+        /* The report says why, and what to do. */
+        CHECK(has_line(r5->caveats, r5->caveat_count, "gives itself the module name"));
+        CHECK(r5->verdict != KIN_VERDICT_KNOWN_ACTOR ||
+              has_line(r5->next_steps, r5->next_step_count, "Tell 'fam_b' from 'fam_a'"));
     }
     /* The query named as the first family: no conflict, the first family leads. */
     struct kin_attribution *a6 = attribute(idx, variant(dir, "q2.dll", "pe_aaa.dll", 3, pq), NULL);
