@@ -88,7 +88,10 @@ static int on_shared(void *ctx, const struct store_ioc_shared *sh)
                                                                        : NULL;
     int rel = c->rels[sh->query_index];
     last = -1;
-    for (size_t i = 0; i < sh->holder_count && c->st == KIN_OK; i++) {
+    size_t first = c->count;
+    /* One entry per family holding it; a ubiquitous name is listed once (it ties nothing). */
+    for (size_t i = 0; i < sh->holder_count && c->st == KIN_OK && !(ubiquitous && c->count > first);
+         i++) {
         const struct store_ioc_holder *h = &sh->holders[i];
         if (kin__match_holder_left_out(m, h) || (h->family && h->family == last)) {
             continue;
