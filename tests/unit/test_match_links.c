@@ -14,6 +14,7 @@
 
 #include "../../src/ioc/ioc.h"
 #include "check.h"
+#include "cli_run.h"
 #include "index_util.h"
 #include "kin.h"
 
@@ -255,6 +256,23 @@ int main(void)
     kin_attribution_free(a5);
     kin_attribution_free(a6);
     kin_index_close(idx);
+
+    /* The CLI shows the links: --json under evidence.links, the text report in its section. */
+    char out[420];
+    (void)snprintf(out, sizeof(out), "%s/out.txt", dir);
+    const char *json_args[] = {KIN_CLI, "attribute", "--json", "--db", db2, pq, NULL};
+    CHECK(cli_run(json_args, out, NULL) >= 0);
+    char *js = cli_slurp(out);
+    CHECK(js && strstr(js, "\"links\":[{\"relation\":\"same-name\",\"module\":\"pe_aaa\","));
+    CHECK(js && strstr(js, "\"family\":\"fam_a\",\"actor\":\"acme\""));
+    free(js);
+    const char *text_args[] = {KIN_CLI, "attribute", "--db", db2, pq, NULL};
+    CHECK(cli_run(text_args, out, NULL) >= 0);
+    char *tx = cli_slurp(out);
+    CHECK(tx && strstr(tx, "\nmodule links (names from the headers, forgeable"));
+    CHECK(tx && strstr(tx, "  same-name   pe_aaa"));
+    free(tx);
+    (void)unlink(out);
     (void)unlink(pa);
     (void)unlink(pb);
     (void)unlink(pq);
