@@ -325,6 +325,10 @@ static void test_classify(void)
             check_failures++;
         }
     }
+    /* A main module on gopkg.in (a redirector) shares no owner with other gopkg.in modules. */
+    g.main_module = "gopkg.in/a.v1";
+    CHECK_EQ_U64(kin__go_classify(&g, "gopkg.in/yaml%2ev3.(*parser).parse"), KIN_GO_DEP);
+    g.main_module = "github.com/a/b";
     /* Without build info, deps cannot be told; the standard library still can. */
     memset(&g, 0, sizeof(g));
     CHECK_EQ_U64(kin__go_classify(&g, "go.uber.org/zap.New"), KIN_GO_UNKNOWN);
