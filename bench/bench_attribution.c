@@ -482,6 +482,8 @@ static int set_param(struct match_params *p, const char *kv)
     P(claim_family_share_size)
     P(claim_actor_share)
     P(variant_size_ratio)
+    P(link_rank_bonus)
+    P(module_names)
 #undef P
     return -1;
 }

@@ -7,7 +7,7 @@
  * set. The rules (docs/decisions/0004-module-links.md):
  *
  * - "loads" and "loaded-by" links to a name held by fewer than KIN_IOC_UBIQUITOUS_FAMILIES
- *   families, none a library, lift the linked actor in the ranking by LINK_RANK_BONUS (an
+ *   families, none a library, lift the linked actor in the ranking by link_rank_bonus (an
  *   actor so linked is listed even without shared code);
  * - a "same-name" link (the query calls itself what a family's samples call themselves) makes
  *   that family a possible version whatever its size (verdict.c's variant test); and when the
@@ -188,7 +188,7 @@ kin_status kin__match_links(struct match_state *m, struct kin_attribution_report
         }
         if (e->rel == REL_LOADS || e->rel == REL_LOADED_BY) {
             m->act_linked[kin__match_actor_slot(m, &m->families[e->family_slot])] = 1;
-        } else if (e->rel == REL_SAME_NAME) {
+        } else if (e->rel == REL_SAME_NAME && m->p->module_names) {
             m->fam_named[e->family_slot] = 1;
         }
     }

@@ -10,14 +10,7 @@
 #include "../load/load.h"
 #include "match_int.h"
 
-#define DEFAULT_TOP 5u
-/*
- * What a "loads" or "loaded-by" module link adds to an actor's ranking key (a share of the
- * informative code, 0..1): it outranks the crumbs of code unrelated programs share (a few
- * percent, runtime and compiler code that escaped the caps) and never what real shared code
- * gives (a tenth and more). The score shown stays the code's.
- */
-#define LINK_RANK_BONUS  0.05
+#define DEFAULT_TOP      5u
 #define DEFAULT_EVIDENCE 100u
 /* TLSH distance up to which files count as similar (TLSH's authors: <= 100 "similar"). */
 #define TLSH_SIMILAR 100
@@ -122,7 +115,7 @@ static kin_status actor_candidates(struct match_state *m,
         if (!m->actors[i].solo && (m->act_agg[i].functions || linked)) {
             v[n].slot = i;
             v[n].score =
-                share(m->act_agg[i].score, m->denom_actor) + (linked ? LINK_RANK_BONUS : 0);
+                share(m->act_agg[i].score, m->denom_actor) + (linked ? m->p->link_rank_bonus : 0);
             n++;
         }
     }

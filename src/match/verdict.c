@@ -39,6 +39,12 @@ void kin__match_params_default(struct match_params *p)
     p->claim_family_share_size = 32768;
     p->claim_actor_share = 0.5;
     p->variant_size_ratio = 1.5;
+    /*
+     * Above the crumbs unrelated programs share (a few percent of runtime code escaping the
+     * caps), below what real shared code gives (a tenth and more): decision 0004.
+     */
+    p->link_rank_bonus = 0.05;
+    p->module_names = 1;
 }
 
 /* The claim threshold: STIX Med. Below it, kin abstains. */
