@@ -87,6 +87,7 @@
 #define KIN_MAX_IOC_HOLDERS    256u       /* samples listed per shared indicator in a lookup */
 #define KIN_MAX_REPORT_IOCS    64u        /* shared indicators listed in an attribution report */
 #define KIN_MAX_REPORT_LINKS   64u        /* module links listed in an attribution report */
+#define KIN_MAX_SAMPLE_MODULES 256u       /* module names (own, loaded) kept per sample */
 
 /* Bitcoin ledger (issue #6): block files, chain index, scans. */
 #define KIN_MAX_LEDGER_FILES      100000u /* blk*.dat and rev*.dat each (mainnet 2025: ~5000) */

@@ -175,20 +175,25 @@ module_add(struct cand_set *cs, struct arena *a, uint32_t type, const char *name
     return cand_add(cs, a, &o, norm, len);
 }
 
-/* The module names of img: its own (PE export Name, ELF soname) and those it loads. */
+/*
+ * The module names of img: its own (PE export Name, ELF soname) and those it loads, at most
+ * KIN_MAX_SAMPLE_MODULES candidates (a file importing from thousands of made-up DLLs must not
+ * crowd its other indicators out of KIN_MAX_SAMPLE_IOCS).
+ */
 static kin_status modules_add(struct cand_set *cs, struct arena *a, const struct kin_image *img)
 {
     char norm[KIN_MAX_IOC_VALUE_LEN + 1];
+    size_t limit = cs->count + KIN_MAX_SAMPLE_MODULES;
     if (img->format == KIN_FORMAT_PE) {
         KIN_TRY(module_add(cs, a, KIN_IOC_MODULE, img->pe.dll_name, norm));
     } else if (img->format == KIN_FORMAT_ELF) {
         KIN_TRY(module_add(cs, a, KIN_IOC_MODULE, img->elf.soname, norm));
-        for (size_t i = 0; i < img->elf.needed_count; i++) {
+        for (size_t i = 0; i < img->elf.needed_count && cs->count < limit; i++) {
             KIN_TRY(module_add(cs, a, KIN_IOC_LOADS, img->elf.needed[i], norm));
         }
     }
     const char *last = NULL;
-    for (size_t i = 0; i < img->import_count; i++) {
+    for (size_t i = 0; i < img->import_count && cs->count < limit; i++) {
         /* Imports come grouped by library: one lookup per run is enough (cand_add dedups). */
         const char *lib = img->imports[i].library;
         if (lib && lib != last && (!last || strcmp(lib, last) != 0)) {

@@ -256,6 +256,39 @@ static void test_select(void)
     CHECK_OK(kin__store_ioc_select(NULL, NULL, &set));
     CHECK_EQ_U64(set.count, 0);
     kin__store_ioc_set_release(&set);
+
+    /* Module names from the headers: the own name, each loaded module once (system ones left
+     * out), and no more than KIN_MAX_SAMPLE_MODULES of them whatever the import table holds. */
+    enum { NIMP = 3000 };
+    struct kin_import *imp = calloc(NIMP, sizeof(*imp));
+    char(*libs)[16] = calloc(NIMP, sizeof(*libs));
+    CHECK(imp && libs);
+    if (imp && libs) {
+        for (size_t i = 0; i < NIMP; i++) {
+            (void)snprintf(libs[i], sizeof(libs[i]), "lib%zu.dll", i / 2);
+            imp[i].library = i < 4 ? "KERNEL32.dll" : libs[i];
+            imp[i].name = "f";
+        }
+        struct kin_image img;
+        memset(&img, 0, sizeof(img));
+        img.format = KIN_FORMAT_PE;
+        img.pe.dll_name = "Tool-2.1.DLL";
+        img.imports = imp;
+        img.import_count = NIMP;
+        CHECK_OK(kin__store_ioc_select(NULL, &img, &set));
+        size_t own = 0, loads = 0, kernel = 0;
+        for (size_t i = 0; i < set.count; i++) {
+            own += set.v[i].type == KIN_IOC_MODULE && !strcmp(set.v[i].value, "tool");
+            loads += set.v[i].type == KIN_IOC_LOADS;
+            kernel += !strcmp(set.v[i].value, "kernel32");
+        }
+        CHECK_EQ_U64(own, 1);
+        CHECK_EQ_U64(kernel, 0);
+        CHECK(loads > 0 && loads < KIN_MAX_SAMPLE_MODULES);
+        kin__store_ioc_set_release(&set);
+    }
+    free(imp);
+    free(libs);
 }
 
 /* A synthetic image whose sha256 is derived from n. */
