@@ -1217,8 +1217,8 @@ struct kin_evidence_indicator {
  * "same-import": both import from the same module, neither of them being it. Names are chosen
  * by whoever builds a file and generic ones recur: links rank candidates (a "loads" or
  * "loaded-by" link lifts its actor; "same-name" makes its family a possible version, and names
- * the family when the code cannot tell two families of one actor apart), they never make or
- * raise a claim (decision 0004).
+ * the family when the code cannot tell two families of one actor apart); no link makes a claim
+ * on its own: a claim still needs the code (decision 0004).
  */
 struct kin_evidence_link {
     const char *relation; /* "loads", "loaded-by", "same-name" or "same-import" */

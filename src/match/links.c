@@ -16,8 +16,9 @@
  *   named family ranked first (siblings built from one template can be closer in code than
  *   the versions of one family are to each other);
  * - "same-import" links are listed only;
- * - no link makes or raises a claim: names are chosen by whoever builds a file, are trivially
- *   copied, and generic ones ("core", "helper") recur across unrelated projects.
+ * - no link makes a claim on its own (a claim still needs the code's confidence): names are
+ *   chosen by whoever builds a file, are trivially copied, and generic ones ("core", "helper")
+ *   recur across unrelated projects.
  */
 #include <stdlib.h>
 #include <string.h>
