@@ -31,7 +31,9 @@ static void usage(FILE *f)
                "               validation, detail)\n"
                "  --type T     only these types (comma-separated):");
     for (uint32_t t = 0; t < KIN__IOC_TYPE_COUNT; t++) {
-        fprintf(f, "%s%s", t ? "," : " ", kin_ioc_type_name(t));
+        if (t != KIN_IOC_MODULE && t != KIN_IOC_LOADS) { /* from the headers: kin info */
+            fprintf(f, "%s%s", t ? "," : " ", kin_ioc_type_name(t));
+        }
     }
     fprintf(f, "\n  --min-len N  shortest string examined, in characters (default 6)\n"
                "  --all        also list candidates that failed a checksum or a rule\n"
@@ -50,6 +52,13 @@ static int parse_types(const char *arg, uint32_t *mask)
         uint32_t type;
         if (kin_ioc_type_parse(t, &type) != KIN_OK) {
             fprintf(stderr, "kin iocs: unknown type '%s'\n", t);
+            return 0;
+        }
+        if (type == KIN_IOC_MODULE || type == KIN_IOC_LOADS) {
+            fprintf(stderr,
+                    "kin iocs: '%s' names come from the import and export tables, not the "
+                    "strings: see kin info (module name, imports)\n",
+                    t);
             return 0;
         }
         *mask |= 1u << type;
