@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "check.h"
+#include "image_util.h"
 #include "kin.h"
 
 #define FIX KIN_FIXTURE_DIR "/"
@@ -58,16 +59,6 @@ static size_t count_source(const struct kin_image *img, int source)
         n += img->symbols[i].source == source;
     }
     return n;
-}
-
-static int has_anomaly(const struct kin_image *img, const char *kind)
-{
-    for (size_t i = 0; i < img->anomaly_count; i++) {
-        if (strcmp(img->anomalies[i].kind, kind) == 0) {
-            return 1;
-        }
-    }
-    return 0;
 }
 
 static int has_needed(const struct kin_image *img, const char *name)

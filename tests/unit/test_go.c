@@ -15,6 +15,7 @@
 #include "../../fuzz/go_wrap.h"
 #include "api/api.h"
 #include "check.h"
+#include "image_util.h"
 #include "kin.h"
 #include "load/go/go_int.h"
 
@@ -30,16 +31,6 @@ static const struct kin_go_func *go_find(const struct kin_image *img, const char
         }
     }
     return NULL;
-}
-
-static int has_anomaly(const struct kin_image *img, const char *kind)
-{
-    for (size_t i = 0; i < img->anomaly_count; i++) {
-        if (!strcmp(img->anomalies[i].kind, kind)) {
-            return 1;
-        }
-    }
-    return 0;
 }
 
 static const struct kin_function *fn_at(const struct kin_funcs *f, uint64_t va)

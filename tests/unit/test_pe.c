@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "check.h"
+#include "image_util.h"
 #include "load/pe/pe_int.h"
 
 #define FIX(name) KIN_FIXTURE_DIR "/" name
@@ -48,16 +49,6 @@ import(const struct kin_image *img, const char *lib, const char *name, uint32_t 
         }
     }
     return NULL;
-}
-
-static int has_anomaly(const struct kin_image *img, const char *kind)
-{
-    for (size_t i = 0; i < img->anomaly_count; i++) {
-        if (!strcmp(img->anomalies[i].kind, kind)) {
-            return 1;
-        }
-    }
-    return 0;
 }
 
 static int in_section(const struct kin_image *img, uint64_t va, const char *name)

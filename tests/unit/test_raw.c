@@ -5,19 +5,10 @@
 #include <stdint.h>
 
 #include "check.h"
+#include "image_util.h"
 #include "kin.h"
 
 static const uint8_t code[32] = {0x55, 0x48, 0x89, 0xe5, 0xc3};
-
-static int has_anomaly(const struct kin_image *img, const char *kind)
-{
-    for (size_t i = 0; i < img->anomaly_count; i++) {
-        if (strcmp(img->anomalies[i].kind, kind) == 0) {
-            return 1;
-        }
-    }
-    return 0;
-}
 
 /* Loads code as raw arch at base; checks the status and the section's size. */
 static void
