@@ -385,12 +385,17 @@ static void lovo(struct run *run, const char *only)
             (only && strcmp(only, q->family))) {
             continue;
         }
-        size_t n = 0;
+        size_t n = 0, family_size = 0;
         for (size_t j = 0; j < c->count; j++) {
+            family_size += !strcmp(c->v[j].family, q->family);
             if (!strcmp(c->v[j].family, q->family) && !strcmp(c->v[j].version, q->version)) {
                 xs[n++] = c->v[j].sha256;
                 done[j] = 1;
             }
+        }
+        if (n == family_size) { /* one version: nothing of the family is left to find */
+            fprintf(stderr, "bench_attribution: lovo skips %s: one version only\n", q->family);
+            continue;
         }
         for (size_t j = 0; j < c->count; j++) {
             if (!strcmp(c->v[j].family, q->family) && !strcmp(c->v[j].version, q->version)) {
