@@ -36,7 +36,7 @@ void kin__match_params_default(struct match_params *p)
     p->min_unique_funcs = 8;
     p->claim_family_size = 65536;
     p->claim_family_share = 0.4;
-    p->claim_family_share_size = 32768;
+    p->claim_family_share_size = 8192;
     p->claim_actor_share = 0.5;
     p->variant_size_ratio = 1.5;
     /*
