@@ -32,6 +32,23 @@ static void size_words(FILE *out, uint64_t bytes)
     }
 }
 
+/* "aliases      family 'F' is also WCry, WanaCrypt0r", when it has aliases. */
+static void
+print_aliases(FILE *out, const char *what, const char *name, const char *const *v, size_t n)
+{
+    if (!name || n == 0) {
+        return;
+    }
+    fprintf(out, "aliases      %s '", what);
+    text_put(out, name);
+    fputs("' is also known as ", out);
+    for (size_t i = 0; i < n; i++) {
+        fputs(i ? ", " : "", out);
+        text_put(out, v[i]);
+    }
+    fputc('\n', out);
+}
+
 static void print_verdict(FILE *out, const struct kin_attribution_report *r)
 {
     fprintf(out, "verdict      %s: ", kin_verdict_name(r->verdict));
@@ -44,6 +61,8 @@ static void print_verdict(FILE *out, const struct kin_attribution_report *r)
             fputs(" (actor '", out);
             text_put(out, r->actor);
             fputs("')", out);
+        } else if (r->family_kind == KIN_FAMILY_TOOL) {
+            fputs(" (a tool many actors use: it names no actor)", out);
         }
         break;
     case KIN_VERDICT_KNOWN_ACTOR:
@@ -56,6 +75,8 @@ static void print_verdict(FILE *out, const struct kin_attribution_report *r)
         break;
     }
     fputc('\n', out);
+    print_aliases(out, "family", r->family, r->family_aliases, r->family_alias_count);
+    print_aliases(out, "actor", r->actor, r->actor_aliases, r->actor_alias_count);
     const char *about =
         r->verdict == KIN_VERDICT_UNATTRIBUTED ? "strongest candidate" : "this claim";
     fprintf(out, "confidence   %u/100, STIX %s (%s)\n", r->confidence,
@@ -101,6 +122,9 @@ print_candidates(FILE *out, const char *title, const struct kin_candidate *c, si
         }
         if (c[i].linked) {
             fputs(" +module link", out);
+        }
+        if (!actors && c[i].kind == KIN_FAMILY_TOOL) {
+            fputs(" [tool]", out);
         }
         fputc('\n', out);
     }
@@ -268,6 +292,11 @@ void attribute_print_text(FILE *out, const char *path, const struct kin_attribut
     print_lines(out, "next steps", r->next_steps, r->next_step_count);
 }
 
+static const char *kind_name(uint32_t kind)
+{
+    return kind == KIN_FAMILY_TOOL ? "tool" : kind == KIN_FAMILY_LIBRARY ? "library" : "malware";
+}
+
 static void json_candidates(
     struct json *j, const char *key, const struct kin_candidate *c, size_t n, int actors)
 {
@@ -283,7 +312,9 @@ static void json_candidates(
         } else {
             json_key(j, "actor");
             json_str_or_null(j, c[i].actor);
+            json_kv_str(j, "kind", kind_name(c[i].kind));
         }
+        json_kv_str_array(j, "aliases", c[i].aliases, c[i].alias_count);
         json_key(j, "score");
         json_double(j, c[i].score, 4);
         json_key(j, "unique");
@@ -447,6 +478,10 @@ void attribute_print_json(FILE *out, const char *path, const struct kin_attribut
     json_str(&j, r->family);
     json_key(&j, "actor");
     json_str(&j, r->actor);
+    json_kv_str_array(&j, "family_aliases", r->family_aliases, r->family_alias_count);
+    json_kv_str_array(&j, "actor_aliases", r->actor_aliases, r->actor_alias_count);
+    json_key(&j, "family_kind");
+    json_str(&j, r->family ? kind_name(r->family_kind) : NULL);
     json_kv_u64(&j, "confidence", r->confidence);
     json_key(&j, "confidence_words");
     json_object_begin(&j);

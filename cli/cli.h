@@ -30,5 +30,6 @@ int cmd_stats(int argc, char **argv);
 int cmd_ledger(int argc, char **argv);
 int cmd_attribute(int argc, char **argv);
 int cmd_search(int argc, char **argv);
+int cmd_label(int argc, char **argv);
 
 #endif

@@ -1,8 +1,8 @@
 /*
- * cmd_add.c: `kin add [--db PATH] [--family F] [--actor A] [--version V] [--library] [-j N]
- * PATH...`: adds files, and every file under directories, to the index with the labels given.
- * Files already indexed (same sha256) are reported and left as they are; files that are not PE
- * or ELF are skipped with a note. The work itself is ingest.c's.
+ * cmd_add.c: `kin add [--db PATH] [--family F] [--actor A] [--version V] [--kind K] [--library]
+ * [-j N] PATH...`: adds files, and every file under directories, to the index with the labels
+ * given. Files already indexed (same sha256) are reported and left as they are; files that are not
+ * PE or ELF are skipped with a note. The work itself is ingest.c's.
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -17,7 +17,7 @@
 #define CMD "kin add"
 
 static const char usage_text[] =
-    "usage: kin add [--db PATH] [--family F] [--actor A] [--version V] [--library] [-j N]\n"
+    "usage: kin add [--db PATH] [--family F] [--actor A] [--version V] [--kind K] [-j N]\n"
     "               FILE|DIR...\n"
     "\n"
     "Adds PE and ELF files (directories are walked) to the index: their functions, signatures\n"
@@ -29,15 +29,19 @@ static const char usage_text[] =
     "  --db PATH           the index (default $KIN_DB, else ./kin.db); created when missing\n"
     "  --family F          family of the files (created on first use)\n"
     "  --actor A           actor the family belongs to (needs --family)\n"
+    "                      F and A may be given by any alias (kin label), in any letter case\n"
     "  --version V         version of the family the files are\n"
-    "  --library           the family is library or runtime code (never counts as evidence)\n"
+    "  --kind K            kind of a new family: malware (default), tool (dual-use software\n"
+    "                      many actors use: never evidence of an actor) or library (runtime\n"
+    "                      or library code: never evidence)\n"
+    "  --library           the same as --kind library\n"
     "  -j, --jobs N        analyse N files at a time (default: the number of processors)\n"
     "  -h, --help          this text\n"
     "\n"
     "Exit status: 0 all files added or already present, 2 usage error, 3 a file or the index\n"
     "failed.\n";
 
-enum { OPT_DB = OPT_FIRST_FREE, OPT_FAMILY, OPT_ACTOR, OPT_VERSION, OPT_LIBRARY };
+enum { OPT_DB = OPT_FIRST_FREE, OPT_FAMILY, OPT_ACTOR, OPT_VERSION, OPT_LIBRARY, OPT_KIND };
 
 struct add_ctx {
     struct ingest *g;
@@ -77,6 +81,7 @@ int cmd_add(int argc, char **argv)
         {"actor", required_argument, NULL, OPT_ACTOR},
         {"version", required_argument, NULL, OPT_VERSION},
         {"library", no_argument, NULL, OPT_LIBRARY},
+        {"kind", required_argument, NULL, OPT_KIND},
         {"jobs", required_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -104,6 +109,12 @@ int cmd_add(int argc, char **argv)
         case OPT_LIBRARY:
             a.kind = KIN_FAMILY_LIBRARY;
             break;
+        case OPT_KIND:
+            if (parse_family_kind(optarg, &a.kind) != 0) {
+                fprintf(stderr, "%s: --kind wants malware, tool or library\n", CMD);
+                return EXIT_USAGE;
+            }
+            break;
         case 'j':
             if (parse_jobs(optarg, &jobs) != 0) {
                 return EXIT_USAGE;
@@ -127,8 +138,8 @@ int cmd_add(int argc, char **argv)
         fprintf(stderr, "%s: --actor needs --family (an actor owns families)\n", CMD);
         return EXIT_USAGE;
     }
-    if (a.kind == KIN_FAMILY_LIBRARY && !a.family) {
-        fprintf(stderr, "%s: --library needs --family (the library's name)\n", CMD);
+    if (a.kind != KIN_FAMILY_MALWARE && !a.family) {
+        fprintf(stderr, "%s: --kind and --library need --family (the family's name)\n", CMD);
         return EXIT_USAGE;
     }
     struct ingest g;

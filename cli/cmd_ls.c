@@ -28,20 +28,21 @@ static const struct listing_cmd listings[] = {
                "architecture, functions and source path.\n"
                "\n"
                "  --db PATH           the index (default $KIN_DB, else ./kin.db)\n"
-               "  --family F          only the samples of family F\n"
+               "  --family F          only the samples of family F (a name or an alias)\n"
                "  --json              one JSON object per sample and line\n"
                "  -h, --help          this text\n"},
     {"kin families", "usage: kin families [--db PATH] [--json]\n"
                      "\n"
                      "Lists the families of the index: actor, kind (malware, tool, library),\n"
-                     "samples and functions.\n"
+                     "samples, functions and aliases (JSON: an array; kin label sets them).\n"
                      "\n"
                      "  --db PATH           the index (default $KIN_DB, else ./kin.db)\n"
                      "  --json              one JSON object per family and line\n"
                      "  -h, --help          this text\n"},
     {"kin actors", "usage: kin actors [--db PATH] [--json]\n"
                    "\n"
-                   "Lists the actors of the index with their numbers of families and samples.\n"
+                   "Lists the actors of the index with their numbers of families and samples,\n"
+                   "and their aliases (JSON: an array; kin label sets them).\n"
                    "\n"
                    "  --db PATH           the index (default $KIN_DB, else ./kin.db)\n"
                    "  --json              one JSON object per actor and line\n"
@@ -128,20 +129,22 @@ static int print_family(void *ctx, const struct kin_index_family *f)
         json_key(&j, "actor");
         json_str_or_null(&j, f->actor);
         json_kv_str(&j, "kind", kind);
-        json_kv_str(&j, "aliases", f->aliases);
+        json_kv_str_array(&j, "aliases", f->alias_list, f->alias_count);
         json_kv_u64(&j, "samples", f->sample_count);
         json_kv_u64(&j, "functions", f->function_count);
         json_object_end(&j);
         json_end(&j);
     } else {
         if (o->rows == 0) {
-            printf("%-24s %-20s %-8s %8s %10s\n", "FAMILY", "ACTOR", "KIND", "SAMPLES",
-                   "FUNCTIONS");
+            printf("%-24s %-20s %-8s %8s %10s  %s\n", "FAMILY", "ACTOR", "KIND", "SAMPLES",
+                   "FUNCTIONS", "ALIASES");
         }
         text_put_pad(stdout, f->name, 25);
         text_put_pad(stdout, or_dash(f->actor), 21);
-        printf("%-8s %8llu %10llu\n", kind, (unsigned long long)f->sample_count,
+        printf("%-8s %8llu %10llu  ", kind, (unsigned long long)f->sample_count,
                (unsigned long long)f->function_count);
+        text_put(stdout, or_dash(f->aliases));
+        fputc('\n', stdout);
     }
     o->rows++;
     return ferror(stdout) ? 1 : 0;
@@ -155,18 +158,20 @@ static int print_actor(void *ctx, const struct kin_index_actor *a)
         json_init(&j, stdout);
         json_object_begin(&j);
         json_kv_str(&j, "actor", a->name);
-        json_kv_str(&j, "aliases", a->aliases);
+        json_kv_str_array(&j, "aliases", a->alias_list, a->alias_count);
         json_kv_u64(&j, "families", a->family_count);
         json_kv_u64(&j, "samples", a->sample_count);
         json_object_end(&j);
         json_end(&j);
     } else {
         if (o->rows == 0) {
-            printf("%-24s %8s %8s\n", "ACTOR", "FAMILIES", "SAMPLES");
+            printf("%-24s %8s %8s  %s\n", "ACTOR", "FAMILIES", "SAMPLES", "ALIASES");
         }
         text_put_pad(stdout, a->name, 25);
-        printf("%8llu %8llu\n", (unsigned long long)a->family_count,
+        printf("%8llu %8llu  ", (unsigned long long)a->family_count,
                (unsigned long long)a->sample_count);
+        text_put(stdout, or_dash(a->aliases));
+        fputc('\n', stdout);
     }
     o->rows++;
     return ferror(stdout) ? 1 : 0;

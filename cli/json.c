@@ -285,3 +285,13 @@ void json_kv_null(struct json *j, const char *key)
     json_key(j, key);
     json_null(j);
 }
+
+void json_kv_str_array(struct json *j, const char *key, const char *const *v, size_t count)
+{
+    json_key(j, key);
+    json_array_begin(j);
+    for (size_t i = 0; i < count; i++) {
+        json_str(j, v[i]);
+    }
+    json_array_end(j);
+}

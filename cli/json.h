@@ -56,6 +56,8 @@ void json_kv_str(struct json *j, const char *key, const char *s);
 void json_kv_u64(struct json *j, const char *key, uint64_t v);
 void json_kv_bool(struct json *j, const char *key, int v);
 void json_kv_null(struct json *j, const char *key);
+/* key: an array of v[count] strings. */
+void json_kv_str_array(struct json *j, const char *key, const char *const *v, size_t count);
 
 /*
  * Escapes n bytes as json_strn() does into out (without quotes), writing at most size bytes

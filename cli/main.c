@@ -22,6 +22,7 @@ static const struct command commands[] = {
     {"ls", cmd_ls, "list the indexed samples"},
     {"families", cmd_families, "list the families of the index"},
     {"actors", cmd_actors, "list the actors of the index"},
+    {"label", cmd_label, "set aliases of families and actors, a family's kind and actor"},
     {"rm", cmd_rm, "remove samples or families from the index"},
     {"stats", cmd_stats, "counts and size of the index"},
     {"ledger", cmd_ledger, "follow Bitcoin addresses in a local node's block files"},

@@ -136,3 +136,15 @@ void opts_complain(const char *cmd, int opt, char **argv)
         fprintf(stderr, "'\n");
     }
 }
+
+int parse_family_kind(const char *s, uint32_t *out)
+{
+    static const char *const names[] = {"malware", "tool", "library"};
+    for (uint32_t i = 0; i < 3; i++) {
+        if (!strcmp(s, names[i])) {
+            *out = i;
+            return 0;
+        }
+    }
+    return -1;
+}

@@ -47,6 +47,8 @@ struct load_args {
 int parse_u64(const char *s, uint64_t *out);
 /* Parses "x86" or "x64" (also "i386", "x86_64", "amd64"). Returns 0 or -1. */
 int parse_arch(const char *s, uint32_t *out);
+/* Parses a family kind: "malware", "tool" or "library" (enum kin_family_kind). Returns 0 or -1. */
+int parse_family_kind(const char *s, uint32_t *out);
 
 /*
  * Handles one getopt_long result when it is a load option. Returns 1 when handled, 0 when opt is

@@ -703,6 +703,10 @@ struct kin_index_sample {
     uint64_t file_size;
 };
 
+/*
+ * Families and actors as listed. Aliases (kin_index_label()) come as an array, and joined by
+ * "; " in aliases for people (an alias never holds ';'). Borrowed for the callback.
+ */
 struct kin_index_family {
     const char *name;
     const char *actor; /* "" when none */
@@ -710,6 +714,8 @@ struct kin_index_family {
     uint32_t kind; /* enum kin_family_kind */
     uint64_t sample_count;
     uint64_t function_count;
+    const char *const *alias_list; /* alias_count aliases, in the order they were added */
+    size_t alias_count;
 };
 
 struct kin_index_actor {
@@ -717,6 +723,8 @@ struct kin_index_actor {
     const char *aliases;
     uint64_t family_count;
     uint64_t sample_count;
+    const char *const *alias_list;
+    size_t alias_count;
 };
 
 /* Listing callbacks: return 0 to go on, non-zero to stop early (the listing returns KIN_OK). */
@@ -737,6 +745,49 @@ KIN_API KIN_NODISCARD kin_status kin_index_families(struct kin_index *idx,
 KIN_API KIN_NODISCARD kin_status kin_index_actors(struct kin_index *idx,
                                                   kin_index_actor_fn fn,
                                                   void *ctx);
+
+/** What kin_index_label() and kin_index_resolve() act on. */
+enum kin_label_target { KIN_LABEL_ACTOR = 0, KIN_LABEL_FAMILY = 1 };
+
+/** What kin_index_label() changes. Zero-initialise, then set what you need. Borrowed. */
+struct kin_label_change {
+    const char *const *add_aliases; /* aliases to add (whitespace normalised; no ';') */
+    size_t add_alias_count;
+    const char *const *remove_aliases; /* aliases to remove (matched case-insensitively) */
+    size_t remove_alias_count;
+    const char *actor; /* families: tie it to this actor (a name or alias; created when new),
+                          moving it from its current actor, samples and all */
+    int clear_actor;   /* families: tie it to no actor */
+    int set_kind;      /* families: set its kind to kind */
+    uint32_t kind;     /* enum kin_family_kind */
+    int create;        /* create the family or actor when no name or alias resolves to it */
+};
+
+/**
+ * Changes the labels of a family or an actor (target: enum kin_label_target) named by its name
+ * or one of its aliases, in one transaction: removes aliases, then adds aliases, sets the
+ * family's actor and kind. Names and aliases resolve case-insensitively (ASCII letters) once
+ * whitespace is normalised: wherever the API takes a family or actor name (kin_index_add*(),
+ * kin_index_remove_family(), kin_index_samples(), the exclusion filter of kin_attribute()), an
+ * alias names its family or actor. An alias may not be the name or an alias of another family
+ * (for a family) or of another actor (for an actor); adding an alias it already has, or its own
+ * name, changes nothing. Returns KIN_OK; KIN_NOTFOUND (no such family or actor and not
+ * c->create, or removing an alias it does not have); KIN_INVALID (read-only index, an alias
+ * taken by another, an empty name or alias, a control character or ';' in one, an option that
+ * does not apply to actors); KIN_LIMIT (more than 64 aliases, or one longer than 256 bytes:
+ * KIN_MAX_ALIASES, KIN_MAX_LABEL_LEN); KIN_NOMEM; KIN_STORE. kin_index_errmsg() says which.
+ */
+KIN_API KIN_NODISCARD kin_status kin_index_label(struct kin_index *idx,
+                                                 uint32_t target,
+                                                 const char *name,
+                                                 const struct kin_label_change *c);
+/**
+ * The canonical name of the family or actor that name (a name or an alias) resolves to, into
+ * out[out_size]. Returns KIN_OK, KIN_NOTFOUND, KIN_INVALID (ambiguous: two names differing
+ * only in case, from an index made before aliases) or KIN_STORE.
+ */
+KIN_API KIN_NODISCARD kin_status kin_index_resolve(
+    struct kin_index *idx, uint32_t target, const char *name, char *out, size_t out_size);
 
 /**
  * A value held by this many distinct families or more is ubiquitous: it is listed but does not
@@ -1128,8 +1179,9 @@ struct kin_attribute_options {
     /*
      * Exclusion filter: match as if these samples, families and actors had never been added
      * (frequency statistics and caps included, so the result is the one an index built without
-     * them would give). For what-if questions and leave-one-out benchmarks. Unknown names are
-     * ignored. The sample attributed is always excluded when it is itself in the index.
+     * them would give). For what-if questions and leave-one-out benchmarks. Families and actors may
+     * be named by an alias. Unknown names are ignored. The sample attributed is always excluded
+     * when it is itself in the index.
      */
     const char *const *exclude_samples; /* sha256, lowercase hex */
     size_t exclude_sample_count;
@@ -1157,8 +1209,11 @@ struct kin_candidate {
     double best_sample_matched; /* share of the code that sample holds, unweighted */
     double size_ratio; /* families: that sample's code size over this sample's (0 when unknown);
                           far from 1, one program contains the other: not a variant */
-    int linked; /* actor candidates: a "loads" or "loaded-by" module link ties it to the sample
-                   (struct kin_evidence_link), which lifted it in the ranking */
+    int linked;    /* actor candidates: a "loads" or "loaded-by" module link ties it to the sample
+                      (struct kin_evidence_link), which lifted it in the ranking */
+    uint32_t kind; /* families: enum kin_family_kind; actors: 0 */
+    const char *const *aliases; /* its aliases (kin_index_label()) */
+    size_t alias_count;
 };
 
 /** One function the sample shares with an indexed sample (its best match). */
@@ -1278,6 +1333,14 @@ struct kin_attribution_report {
     size_t next_step_count;
     const struct kin_evidence_link *links; /* module links, ranking ties first */
     size_t link_count;
+
+    /* Labels of the claim: aliases of the claimed family and actor, the family's kind. */
+    const char *const *family_aliases;
+    size_t family_alias_count;
+    const char *const *actor_aliases;
+    size_t actor_alias_count;
+    uint32_t family_kind; /* enum kin_family_kind of the claimed family (a tool never names an
+                             actor: docs/ATTRIBUTION-ENGINE.md) */
 };
 
 struct kin_attribution;

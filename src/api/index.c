@@ -234,7 +234,7 @@ kin_status kin_index_remove_family(struct kin_index *idx, const char *family, si
     if (s->readonly) {
         return end_call(idx, kin__store_seterr(s, KIN_INVALID, "the index is open read-only"));
     }
-    kin_status st = s->ops->find_family(s, family, &fid, &actor, &kind);
+    kin_status st = kin__store_find_family(s, family, &fid, &actor, &kind);
     if (st == KIN_NOTFOUND) {
         (void)kin__store_seterr(s, st, "no family '%s' in the index", family);
         return st;
@@ -270,7 +270,43 @@ kin_index_samples(struct kin_index *idx, const char *family, kin_index_sample_fn
         return KIN_INVALID;
     }
     begin_call(idx);
+    char canon[KIN_MAX_LABEL_LEN + 1];
+    if (family) {
+        /* An alias lists its family; a name nothing resolves to lists nothing. */
+        kin_status st = kin__store_resolve(idx->store, STORE_FAMILY, family, canon, sizeof(canon));
+        if (st == KIN_OK) {
+            family = canon;
+        } else if (st != KIN_NOTFOUND) {
+            return end_call(idx, st);
+        }
+    }
     return end_call(idx, idx->store->ops->list_samples(idx->store, family, fn, ctx));
+}
+
+kin_status kin_index_label(struct kin_index *idx,
+                           uint32_t target,
+                           const char *name,
+                           const struct kin_label_change *c)
+{
+    if (!idx || !name || !c || target > KIN_LABEL_FAMILY ||
+        (c->add_alias_count && !c->add_aliases) || (c->remove_alias_count && !c->remove_aliases)) {
+        return KIN_INVALID;
+    }
+    begin_call(idx);
+    enum store_label which = target == KIN_LABEL_FAMILY ? STORE_FAMILY : STORE_ACTOR;
+    return end_call(idx, kin__store_label(idx->store, which, name, c));
+}
+
+kin_status kin_index_resolve(
+    struct kin_index *idx, uint32_t target, const char *name, char *out, size_t out_size)
+{
+    if (!idx || !name || !out || out_size == 0 || target > KIN_LABEL_FAMILY) {
+        return KIN_INVALID;
+    }
+    out[0] = '\0';
+    begin_call(idx);
+    enum store_label which = target == KIN_LABEL_FAMILY ? STORE_FAMILY : STORE_ACTOR;
+    return end_call(idx, kin__store_resolve(idx->store, which, name, out, out_size));
 }
 
 kin_status kin_index_families(struct kin_index *idx, kin_index_family_fn fn, void *ctx)

@@ -120,4 +120,12 @@
  */
 #define KIN_MAX_POSTINGS_PER_KEY 4096u
 
+/*
+ * Labels (issue #4, src/store/store_labels.c): a family or actor name, and each alias, once its
+ * whitespace is normalised, is at most KIN_MAX_LABEL_LEN bytes; a family or actor has at most
+ * KIN_MAX_ALIASES aliases (threat reports list a dozen for the busiest actors).
+ */
+#define KIN_MAX_LABEL_LEN 256u
+#define KIN_MAX_ALIASES   64u
+
 #endif /* KIN_CORE_LIMITS_H */

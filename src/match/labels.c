@@ -19,6 +19,30 @@ struct fam_list {
     int nomem;
 };
 
+/* Copies v[n] into the attribution's arena. */
+static kin_status copy_aliases(
+    struct match_state *m, const char *const *v, size_t n, const char *const **out, size_t *count)
+{
+    *out = NULL;
+    *count = 0;
+    if (n == 0) {
+        return KIN_OK;
+    }
+    const char **c = kin__arena_array(m->arena, n, sizeof(*c));
+    if (!c) {
+        return KIN_NOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        c[i] = kin__arena_strndup(m->arena, v[i], strlen(v[i]));
+        if (!c[i]) {
+            return KIN_NOMEM;
+        }
+    }
+    *out = c;
+    *count = n;
+    return KIN_OK;
+}
+
 static int on_family(void *ctx, const struct kin_index_family *f)
 {
     struct fam_list *l = ctx;
@@ -32,11 +56,37 @@ static int on_family(void *ctx, const struct kin_index_family *f)
     memset(mf, 0, sizeof(*mf));
     mf->name = kin__arena_strndup(m->arena, f->name, strlen(f->name));
     mf->actor_name = kin__arena_strndup(m->arena, f->actor, strlen(f->actor));
-    if (!mf->name || !mf->actor_name) {
+    if (!mf->name || !mf->actor_name ||
+        copy_aliases(m, f->alias_list, f->alias_count, &mf->aliases, &mf->alias_count) != KIN_OK) {
         l->nomem = 1;
         return 1;
     }
     m->family_count++;
+    return 0;
+}
+
+/* An actor's aliases go to each of its families (few actors have any: most return at once). */
+static int on_actor(void *ctx, const struct kin_index_actor *a)
+{
+    struct fam_list *l = ctx;
+    struct match_state *m = l->m;
+    const char *const *v = NULL;
+    size_t n = 0;
+    if (a->alias_count == 0) {
+        return 0;
+    }
+    for (size_t i = 0; i < m->family_count; i++) {
+        struct match_family *f = &m->families[i];
+        if (strcmp(f->actor_name, a->name) != 0) {
+            continue;
+        }
+        if (!v && copy_aliases(m, a->alias_list, a->alias_count, &v, &n) != KIN_OK) {
+            l->nomem = 1;
+            return 1;
+        }
+        f->actor_aliases = v;
+        f->actor_alias_count = n;
+    }
     return 0;
 }
 
@@ -161,7 +211,7 @@ static kin_status load_exclusions(struct match_state *m, struct excl *e, int64_t
         int64_t id = 0, actor = 0;
         uint32_t kind = 0;
         const char *name = o->exclude_families[i];
-        kin_status st = name ? s->ops->find_family(s, name, &id, &actor, &kind) : KIN_NOTFOUND;
+        kin_status st = name ? kin__store_find_family(s, name, &id, &actor, &kind) : KIN_NOTFOUND;
         if (st == KIN_OK) {
             KIN_TRY(excl_family(m, e, id));
         } else if (st != KIN_NOTFOUND) {
@@ -171,13 +221,13 @@ static kin_status load_exclusions(struct match_state *m, struct excl *e, int64_t
     for (size_t i = 0; o && i < o->exclude_actor_count; i++) {
         int64_t id = 0;
         const char *name = o->exclude_actors[i];
-        kin_status st = name ? s->ops->find_actor(s, name, &id) : KIN_NOTFOUND;
+        kin_status st = name ? kin__store_find_actor(s, name, &id) : KIN_NOTFOUND;
         if (st == KIN_NOTFOUND) {
             continue;
         }
         KIN_TRY(st);
         for (size_t f = 0; f < m->family_count; f++) {
-            if (m->families[f].actor == id) {
+            if (m->families[f].label_actor == id) {
                 KIN_TRY(excl_family(m, e, m->families[f].id));
             }
         }
@@ -267,9 +317,15 @@ kin_status kin__match_labels_load(struct match_state *m, int64_t self)
     if (l.nomem) {
         return KIN_NOMEM;
     }
+    KIN_TRY(s->ops->list_actors(s, on_actor, &l));
+    if (l.nomem) {
+        return KIN_NOMEM;
+    }
     for (size_t i = 0; i < m->family_count; i++) {
         struct match_family *f = &m->families[i];
-        KIN_TRY(s->ops->find_family(s, f->name, &f->id, &f->actor, &f->kind));
+        KIN_TRY(s->ops->find_family(s, f->name, &f->id, &f->label_actor, &f->kind));
+        /* A tool is evidence of no actor: matching sees it as a family without one. */
+        f->actor = f->kind == KIN_FAMILY_TOOL ? 0 : f->label_actor;
     }
     if (m->family_count) {
         qsort(m->families, m->family_count, sizeof(*m->families), cmp_family);

@@ -17,9 +17,18 @@ struct match_family {
     int64_t id;
     const char *name;
     const char *actor_name; /* "" when none */
-    int64_t actor;          /* actor id, 0 when none */
-    uint32_t kind;          /* enum kin_family_kind */
-    int excluded;           /* every sample of it is excluded: as if not indexed */
+    /*
+     * Actor id as matching sees it, 0 when none: a tool (dual-use software) is evidence of no
+     * actor, so a family of kind tool stands for itself whatever its label (decision 0005).
+     */
+    int64_t actor;
+    int64_t label_actor;        /* the actor its label names (the exclusion filter), 0 when none */
+    uint32_t kind;              /* enum kin_family_kind */
+    const char *const *aliases; /* its aliases, and its actor's (in the attribution's arena) */
+    size_t alias_count;
+    const char *const *actor_aliases;
+    size_t actor_alias_count;
+    int excluded; /* every sample of it is excluded: as if not indexed */
     /* Stage 1: best stage-1 score of its samples. Stage 2: aggregates of score.c. */
     double stage1;
     size_t slot; /* index in the table */
@@ -102,6 +111,8 @@ struct match_actor {
     int64_t id; /* store actor id, or 0 for a family standing for itself */
     const char *name;
     struct match_family *solo; /* the family, when it has no actor */
+    const char *const *aliases;
+    size_t alias_count;
 };
 
 /* An indexed function read ahead for stage 2 (fetch.c). */
@@ -245,6 +256,14 @@ void kin__match_verdict(struct match_state *m,
                         size_t best_fam,
                         size_t best_act,
                         struct kin_attribution_report *r);
+/*
+ * claim_labels.c: the labels of the claim, once the verdict is final (after indicators): the
+ * aliases of the claimed family and actor, the family's kind, and the tool rule (a family of
+ * kind tool names no actor). Returns KIN_OK or KIN_NOMEM.
+ */
+kin_status kin__match_claim_labels(struct match_state *m, struct kin_attribution_report *r);
+/* claim_labels.c: the caveat a tool family calls for (claimed, or the closest), or NULL. */
+const char *kin__match_tool_caveat(struct match_state *m, const struct kin_attribution_report *r);
 /* report.c: the candidates, evidence, caveats and next steps of the report. */
 kin_status kin__match_report(struct match_state *m, struct kin_attribution *a);
 /*

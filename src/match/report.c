@@ -92,6 +92,9 @@ static kin_status family_candidates(struct match_state *m,
         c[i].unique_size = a->unique_size;
         c[i].families = 1;
         c[i].size_ratio = a->size_ratio;
+        c[i].kind = fam->kind;
+        c[i].aliases = fam->aliases;
+        c[i].alias_count = fam->alias_count;
         st = best_sample_of(m, a, &c[i]);
     }
     kin__free(v);
@@ -136,6 +139,8 @@ static kin_status actor_candidates(struct match_state *m,
         c[i].unique_size = a->unique_size;
         c[i].families = a->families;
         c[i].linked = m->act_linked && m->act_linked[v[i].slot];
+        c[i].aliases = m->actors[v[i].slot].aliases;
+        c[i].alias_count = m->actors[v[i].slot].alias_count;
         st = best_sample_of(m, a, &c[i]);
     }
     kin__free(v);
@@ -402,6 +407,10 @@ static void caveats(struct match_state *m, struct kin_attribution_report *r, str
     if (m->ioc_caveat) {
         add_line(m, c, m->ioc_caveat);
     }
+    const char *tool = kin__match_tool_caveat(m, r);
+    if (tool) {
+        add_line(m, c, tool);
+    }
     if (r->verdict == KIN_VERDICT_KNOWN_ACTOR) {
         add_line(m, c,
                  "No indexed family holds most of this code: kin ties it to an actor, not to a "
@@ -527,6 +536,7 @@ kin_status kin__match_report(struct match_state *m, struct kin_attribution *at)
         KIN_TRY(whole_file(m, r));
     }
     KIN_TRY(kin__match_indicators(m, r));
+    KIN_TRY(kin__match_claim_labels(m, r));
     struct lines c, n;
     memset(&c, 0, sizeof(c));
     memset(&n, 0, sizeof(n));

@@ -69,6 +69,8 @@ static kin_status build_actors(struct match_state *m)
         if (a == m->actor_count) {
             m->actors[a].id = f->actor;
             m->actors[a].name = f->actor_name;
+            m->actors[a].aliases = f->actor_aliases;
+            m->actors[a].alias_count = f->actor_alias_count;
             m->actor_count++;
         }
     }

@@ -30,7 +30,7 @@ static const char *const sql_text[ST__COUNT] = {
     [ST_PUT_ACTOR] = "INSERT INTO actors(name) VALUES (?1)",
     [ST_FIND_FAMILY] = "SELECT id, coalesce(actor, 0), kind FROM families WHERE name = ?1",
     [ST_PUT_FAMILY] = "INSERT INTO families(name, actor, kind) VALUES (?1, nullif(?2, 0), ?3)",
-    [ST_SET_FAMILY_ACTOR] = "UPDATE families SET actor = ?2 WHERE id = ?1",
+    [ST_SET_FAMILY_ACTOR] = "UPDATE families SET actor = nullif(?2, 0) WHERE id = ?1",
     [ST_DELETE_FAMILY] = "DELETE FROM families WHERE id = ?1",
     [ST_FIND_SAMPLE] = "SELECT id, coalesce(family, 0) FROM samples WHERE sha256 = ?1",
     [ST_PUT_SAMPLE] = "INSERT INTO samples(sha256, family, version, arch, format, source, "
@@ -1109,6 +1109,24 @@ sqlite_list_samples(struct store *base, const char *family, kin_index_sample_fn 
     return KIN_OK;
 }
 
+/* Aliases of one listed row: split (one per line as stored) and joined for people. */
+struct alias_row {
+    char text[STORE_ALIASES_SIZE];
+    char joined[STORE_ALIASES_SIZE + (size_t)2 * KIN_MAX_ALIASES];
+    const char *v[KIN_MAX_ALIASES];
+};
+
+static size_t split_aliases(const char *stored, struct alias_row *al)
+{
+    size_t n = strlen(stored);
+    n = n < sizeof(al->text) ? n : sizeof(al->text) - 1;
+    memcpy(al->text, stored, n);
+    al->text[n] = '\0';
+    size_t count = kin__store_split_aliases(al->text, al->v, KIN_MAX_ALIASES);
+    kin__store_join_aliases(al->v, count, "; ", al->joined, sizeof(al->joined));
+    return count;
+}
+
 static kin_status sqlite_list_families(struct store *base, kin_index_family_fn fn, void *ctx)
 {
     struct sqlite_store *s = impl(base);
@@ -1117,23 +1135,34 @@ static kin_status sqlite_list_families(struct store *base, kin_index_family_fn f
     if (!q) {
         return s->stmt_status;
     }
+    struct alias_row *al = kin__malloc(sizeof(*al));
+    if (!al) {
+        return KIN_NOMEM;
+    }
     for (;;) {
         int row = 0;
-        KIN_TRY(step_row(s, q, &row, "listing families"));
+        kin_status st = step_row(s, q, &row, "listing families");
+        if (st != KIN_OK) {
+            kin__free(al);
+            return st;
+        }
         if (!row) {
             break;
         }
         r.name = col_text(q, 0);
         r.actor = col_text(q, 1);
-        r.aliases = col_text(q, 2);
         r.kind = kind_of(col_text(q, 3));
         r.sample_count = (uint64_t)sqlite3_column_int64(q, 4);
         r.function_count = (uint64_t)sqlite3_column_int64(q, 5);
+        r.alias_count = split_aliases(col_text(q, 2), al);
+        r.alias_list = al->v;
+        r.aliases = al->joined;
         if (fn(ctx, &r)) {
             break;
         }
     }
     done(q);
+    kin__free(al);
     return KIN_OK;
 }
 
@@ -1142,25 +1171,35 @@ static kin_status sqlite_list_actors(struct store *base, kin_index_actor_fn fn, 
     struct sqlite_store *s = impl(base);
     sqlite3_stmt *q = stmt(s, ST_LIST_ACTORS);
     struct kin_index_actor r;
+    kin_status st = KIN_OK;
     if (!q) {
         return s->stmt_status;
     }
+    struct alias_row *al = kin__malloc(sizeof(*al));
+    if (!al) {
+        return KIN_NOMEM;
+    }
     for (;;) {
         int row = 0;
-        KIN_TRY(step_row(s, q, &row, "listing actors"));
-        if (!row) {
+        st = step_row(s, q, &row, "listing actors");
+        if (st != KIN_OK || !row) {
             break;
         }
         r.name = col_text(q, 0);
-        r.aliases = col_text(q, 1);
         r.family_count = (uint64_t)sqlite3_column_int64(q, 2);
         r.sample_count = (uint64_t)sqlite3_column_int64(q, 3);
+        r.alias_count = split_aliases(col_text(q, 1), al);
+        r.alias_list = al->v;
+        r.aliases = al->joined;
         if (fn(ctx, &r)) {
             break;
         }
     }
-    done(q);
-    return KIN_OK;
+    if (st == KIN_OK) {
+        done(q);
+    }
+    kin__free(al);
+    return st;
 }
 
 /* Reads up to two integer columns of a one-row statement. */
@@ -1272,6 +1311,10 @@ const struct store_ops kin__sqlite_ops = {
     .put_family = sqlite_put_family,
     .set_family_actor = sqlite_set_family_actor,
     .delete_family = sqlite_delete_family,
+    .find_label = kin__sqlite_find_label,
+    .get_aliases = kin__sqlite_get_aliases,
+    .set_aliases = kin__sqlite_set_aliases,
+    .set_family_kind = kin__sqlite_set_family_kind,
     .find_sample = sqlite_find_sample,
     .put_sample = sqlite_put_sample,
     .delete_sample = sqlite_delete_sample,

@@ -108,6 +108,21 @@ kin_status kin__sqlite_sample_iocs(struct store *base, int64_t sample, struct st
 kin_status kin__sqlite_count_iocs(struct sqlite_store *s, uint64_t *out);
 void kin__sqlite_iocs_close(struct sqlite_store *s);
 
+/* Labels (sqlite_labels.c): the label ops of store.h. */
+kin_status kin__sqlite_find_label(struct store *base,
+                                  enum store_label which,
+                                  const char *key,
+                                  int64_t *id,
+                                  char *name,
+                                  size_t name_size);
+kin_status kin__sqlite_get_aliases(
+    struct store *base, enum store_label which, int64_t id, char *out, size_t out_size);
+kin_status kin__sqlite_set_aliases(struct store *base,
+                                   enum store_label which,
+                                   int64_t id,
+                                   const char *aliases);
+kin_status kin__sqlite_set_family_kind(struct store *base, int64_t family, uint32_t kind);
+
 /* The back end's ops table (sqlite.c). */
 extern const struct store_ops kin__sqlite_ops;
 

@@ -197,20 +197,20 @@ static kin_status resolve_family(struct store *s, const struct kin_labels *l, in
         return kin__store_seterr(s, KIN_INVALID, "unknown family kind %u", l->kind);
     }
     if (l->actor && *l->actor) {
-        kin_status st = s->ops->find_actor(s, l->actor, &actor);
-        if (st == KIN_NOTFOUND) {
-            st = s->ops->put_actor(s, l->actor, &actor);
-        }
-        KIN_TRY(st);
+        /* An alias names its actor: never a second actor for the same group (store_labels.c). */
+        KIN_TRY(kin__store_get_actor(s, l->actor, &actor));
     }
-    kin_status st = s->ops->find_family(s, l->family, family, &fam_actor, &fam_kind);
+    kin_status st = kin__store_find_family(s, l->family, family, &fam_actor, &fam_kind);
     if (st == KIN_NOTFOUND) {
-        return s->ops->put_family(s, l->family, actor, l->kind, family);
+        char name[KIN_MAX_LABEL_LEN + 1];
+        KIN_TRY(kin__store_new_name(s, "family", l->family, name, sizeof(name)));
+        return s->ops->put_family(s, name, actor, l->kind, family);
     }
     KIN_TRY(st);
     if (actor && fam_actor && actor != fam_actor) {
         return kin__store_seterr(s, KIN_INVALID,
-                                 "family '%s' is already tied to another actor than '%s'",
+                                 "family '%s' is already tied to another actor than '%s' (`kin "
+                                 "label --family F --actor A` moves a family)",
                                  l->family, l->actor);
     }
     if (l->kind != KIN_FAMILY_MALWARE && l->kind != fam_kind) {

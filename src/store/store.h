@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "../core/core.h"
+#include "../core/limits.h"
 
 /* Schema identity: PRAGMA application_id of a kin index ("kin\1"). */
 #define STORE_APPLICATION_ID 0x6b696e01
@@ -140,6 +141,15 @@ typedef int (*store_ioc_row_fn)(void *ctx,
 struct store;
 struct store_ioc_set;
 
+/* The two kinds of labels that have names and aliases. */
+enum store_label { STORE_ACTOR = 0, STORE_FAMILY = 1 };
+
+/*
+ * Aliases are stored one per line in the aliases column of actors and families: at most
+ * KIN_MAX_ALIASES of at most KIN_MAX_LABEL_LEN bytes each (docs/decisions/0005-labels.md).
+ */
+#define STORE_ALIASES_SIZE ((size_t)KIN_MAX_ALIASES * (KIN_MAX_LABEL_LEN + 1) + 1)
+
 struct store_ops {
     const char *name;
     void (*close)(struct store *s);
@@ -166,8 +176,27 @@ struct store_ops {
         struct store *s, const char *name, int64_t *id, int64_t *actor, uint32_t *kind);
     kin_status (*put_family)(
         struct store *s, const char *name, int64_t actor, uint32_t kind, int64_t *id);
-    kin_status (*set_family_actor)(struct store *s, int64_t family, int64_t actor);
+    kin_status (*set_family_actor)(struct store *s, int64_t family, int64_t actor); /* 0: none */
     kin_status (*delete_family)(struct store *s, int64_t family);
+    /*
+     * Labels by folded key (kin__store_label_norm() with fold): the family or actor whose name
+     * or one of whose aliases folds to key. NOTFOUND when none; KIN_INVALID, with a message
+     * naming them, when several do. name (may be NULL) receives the canonical name.
+     */
+    kin_status (*find_label)(struct store *s,
+                             enum store_label which,
+                             const char *key,
+                             int64_t *id,
+                             char *name,
+                             size_t name_size);
+    /* A family's or actor's aliases, one per line ("" when none), into out[out_size]. */
+    kin_status (*get_aliases)(
+        struct store *s, enum store_label which, int64_t id, char *out, size_t out_size);
+    kin_status (*set_aliases)(struct store *s,
+                              enum store_label which,
+                              int64_t id,
+                              const char *aliases);
+    kin_status (*set_family_kind)(struct store *s, int64_t family, uint32_t kind);
 
     /* Samples. find gives NOTFOUND; put fills sample->id. */
     kin_status (*find_sample)(struct store *s, const char *sha256, int64_t *id, int64_t *family);
@@ -322,6 +351,50 @@ kin_status kin__store_remove_sample(struct store *s, int64_t sample, int64_t fam
 /* Which functions get postings, so add and remove agree. */
 int kin__store_indexes_pichash(uint32_t flags);
 int kin__store_indexes_bands(uint32_t flags);
+
+/* ---- Labels (store_labels.c): names, aliases and kinds of families and actors ---- */
+
+/*
+ * Normalises a name or alias into out[out_size]: leading and trailing whitespace dropped, inner
+ * runs of whitespace made one space; with fold, ASCII letters lower-cased (the key names and
+ * aliases are resolved by). Returns KIN_OK, KIN_INVALID (empty, or a control character) or
+ * KIN_LIMIT (longer than KIN_MAX_LABEL_LEN, or than out_size - 1).
+ */
+kin_status kin__store_label_norm(const char *in, int fold, char *out, size_t out_size);
+/*
+ * Splits aliases as stored (one per line) in place into v[cap]; returns how many. The joined
+ * form for people is kin__store_join_aliases(): v[count] joined by sep into out[out_size]
+ * (truncated at an alias boundary when it does not fit).
+ */
+size_t kin__store_split_aliases(char *text, const char **v, size_t cap);
+void kin__store_join_aliases(
+    const char *const *v, size_t count, const char *sep, char *out, size_t out_size);
+
+/*
+ * Finds an actor or a family as a user names it: the exact name first, else by folded key
+ * (case-insensitive, whitespace-normalised) among names and aliases. NOTFOUND when none (no
+ * message), KIN_INVALID when the name is ambiguous (message set), KIN_STORE.
+ */
+kin_status kin__store_find_actor(struct store *s, const char *name, int64_t *id);
+kin_status kin__store_find_family(
+    struct store *s, const char *name, int64_t *id, int64_t *actor, uint32_t *kind);
+/* The same, giving the canonical name into out[out_size] (found exactly: name itself). */
+kin_status kin__store_resolve(
+    struct store *s, enum store_label which, const char *name, char *out, size_t out_size);
+/*
+ * Finds an actor, creating it (its name normalised) when no name or alias resolves to it;
+ * KIN_INVALID (message set) when the name is empty, too long or holds a control character.
+ */
+kin_status kin__store_get_actor(struct store *s, const char *name, int64_t *id);
+/* Validates and normalises the name of a new family or actor (message set on failure). */
+kin_status
+kin__store_new_name(struct store *s, const char *what, const char *name, char *out, size_t size);
+
+/* What kin_index_label() changes (struct kin_label_change of kin.h), in one transaction. */
+kin_status kin__store_label(struct store *s,
+                            enum store_label which,
+                            const char *name,
+                            const struct kin_label_change *c);
 
 /* ---- Indicators (store_iocs.c) ---- */
 
