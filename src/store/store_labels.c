@@ -205,13 +205,17 @@ struct alias_edit {
     size_t added_count;
 };
 
+static unsigned char fold_ascii(char c)
+{
+    unsigned char u = (unsigned char)c;
+    return u >= 'A' && u <= 'Z' ? (unsigned char)(u - 'A' + 'a') : u;
+}
+
 /* Whether a and b fold to the same key (both already normalised). */
 static int same_key(const char *a, const char *b)
 {
     for (; *a && *b; a++, b++) {
-        char x = *a >= 'A' && *a <= 'Z' ? (char)(*a - 'A' + 'a') : *a;
-        char y = *b >= 'A' && *b <= 'Z' ? (char)(*b - 'A' + 'a') : *b;
-        if (x != y) {
+        if (fold_ascii(*a) != fold_ascii(*b)) {
             return 0;
         }
     }
