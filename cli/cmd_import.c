@@ -6,7 +6,10 @@
  * ../shared/corpus/fetch-npm-corpus.sh writes: sha256, path, family, actor, version, arch, ...);
  * columns are found by name and only `path` is required. Relative paths are relative to --root,
  * else to the manifest's directory. A row's sha256, when given, must match the file; rows whose
- * sha256 the index already holds are skipped without reading the file.
+ * sha256 the index already holds are skipped without reading the file. Optional columns kind
+ * (malware, tool, library), family_aliases and actor_aliases (aliases separated by ';') label
+ * the row's family and actor (kin_index_label()) before any file is added, so that a later row
+ * may name them by an alias.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -27,7 +30,10 @@ static const char usage_text[] =
     "usage: kin import [--db PATH] [--root DIR] [-j N] MANIFEST.tsv\n"
     "\n"
     "Adds the files listed in a corpus manifest, labelled by its columns: a tab-separated file\n"
-    "whose header names the columns path (required), sha256, family, actor and version.\n"
+    "whose header names the columns path (required), sha256, family, actor and version, and\n"
+    "optionally kind (malware, tool or library), family_aliases and actor_aliases (aliases\n"
+    "separated by ';', added to the row's family and actor before any file is added; see\n"
+    "kin label). Families and actors may be named by an alias.\n"
     "\n"
     "  --db PATH           the index (default $KIN_DB, else ./kin.db); created when missing\n"
     "  --root DIR          directory of relative paths (default: the manifest's directory)\n"
@@ -39,9 +45,22 @@ static const char usage_text[] =
 
 enum { OPT_DB = OPT_FIRST_FREE, OPT_ROOT };
 
-enum column { COL_PATH, COL_SHA256, COL_FAMILY, COL_ACTOR, COL_VERSION, COL__COUNT };
-static const char *const column_names[COL__COUNT] = {"path", "sha256", "family", "actor",
-                                                     "version"};
+enum column {
+    COL_PATH,
+    COL_SHA256,
+    COL_FAMILY,
+    COL_ACTOR,
+    COL_VERSION,
+    COL_KIND,
+    COL_FAMILY_ALIASES,
+    COL_ACTOR_ALIASES,
+    COL__COUNT
+};
+static const char *const column_names[COL__COUNT] = {
+    "path", "sha256", "family", "actor", "version", "kind", "family_aliases", "actor_aliases"};
+
+/* The most aliases one manifest cell may list (the index caps them per label too). */
+#define IMPORT_MAX_CELL_ALIASES 64
 
 /* Splits line in place at tabs; returns the number of fields (at most max). */
 static size_t split_tabs(char *line, char **fields, size_t max)
@@ -96,9 +115,49 @@ static int bad_manifest(const char *manifest, size_t line, const char *why)
     return EXIT_RUNTIME;
 }
 
+/*
+ * Labels a row's family or actor with the aliases of its cell (';'-separated, split in place)
+ * and a family with its kind (when not malware), creating it when new. Returns 0 or an exit
+ * code (message printed).
+ */
+static int label_row(struct kin_index *idx,
+                     uint32_t target,
+                     const char *name,
+                     uint32_t kind,
+                     char *cell,
+                     const char *manifest,
+                     size_t lineno)
+{
+    const char *v[IMPORT_MAX_CELL_ALIASES];
+    struct kin_label_change c;
+    memset(&c, 0, sizeof(c));
+    c.create = 1;
+    c.set_kind = target == KIN_LABEL_FAMILY && kind != KIN_FAMILY_MALWARE;
+    c.kind = kind;
+    c.add_aliases = v;
+    for (char *p = cell; p && *p;) {
+        char *semi = strchr(p, ';');
+        if (semi) {
+            *semi = '\0';
+        }
+        if (strspn(p, " ") != strlen(p)) {
+            if (c.add_alias_count == IMPORT_MAX_CELL_ALIASES) {
+                return bad_manifest(manifest, lineno, "too many aliases in one cell");
+            }
+            v[c.add_alias_count++] = p;
+        }
+        p = semi ? semi + 1 : NULL;
+    }
+    if (kin_index_label(idx, target, name, &c) != KIN_OK) {
+        return bad_manifest(manifest, lineno, kin_index_errmsg(idx));
+    }
+    return 0;
+}
+
 /* Reads the manifest into the batch. Returns 0 or an exit code. */
 static int read_manifest(struct ingest *g, const char *manifest, const char *root)
 {
+    struct kin_index *idx = NULL;
     FILE *f = fopen(manifest, "r");
     if (!f) {
         fprintf(stderr, "%s: cannot open '", CMD);
@@ -157,11 +216,39 @@ static int read_manifest(struct ingest *g, const char *manifest, const char *roo
         } else {
             (void)snprintf(path, path_cap, "%s/%s", root, v[COL_PATH]);
         }
-        if (ingest_add(g, path, v[COL_FAMILY], v[COL_ACTOR], v[COL_VERSION], KIN_FAMILY_MALWARE,
-                       v[COL_SHA256]) != 0) {
+        uint32_t kind = KIN_FAMILY_MALWARE;
+        if (v[COL_KIND] && strcmp(v[COL_KIND], "-") != 0 &&
+            parse_family_kind(v[COL_KIND], &kind) != 0) {
+            rc = bad_manifest(manifest, lineno, "kind is none of malware, tool, library");
+            break;
+        }
+        char *fam_cell =
+            v[COL_FAMILY] && v[COL_FAMILY_ALIASES] && strcmp(v[COL_FAMILY_ALIASES], "-") != 0
+                ? fields[col[COL_FAMILY_ALIASES]]
+                : NULL;
+        char *act_cell =
+            v[COL_ACTOR] && v[COL_ACTOR_ALIASES] && strcmp(v[COL_ACTOR_ALIASES], "-") != 0
+                ? fields[col[COL_ACTOR_ALIASES]]
+                : NULL;
+        if ((fam_cell || act_cell) && !idx) {
+            idx = index_open(g->db, KIN_INDEX_CREATE);
+            if (!idx) {
+                rc = EXIT_RUNTIME;
+                break;
+            }
+        }
+        if (act_cell) {
+            rc = label_row(idx, KIN_LABEL_ACTOR, v[COL_ACTOR], 0, act_cell, manifest, lineno);
+        }
+        if (rc == 0 && fam_cell) {
+            rc = label_row(idx, KIN_LABEL_FAMILY, v[COL_FAMILY], kind, fam_cell, manifest, lineno);
+        }
+        if (rc == 0 && ingest_add(g, path, v[COL_FAMILY], v[COL_ACTOR], v[COL_VERSION], kind,
+                                  v[COL_SHA256]) != 0) {
             rc = bad_manifest(manifest, lineno, "out of memory");
         }
     }
+    kin_index_close(idx);
     if (rc == 0 && ferror(f)) {
         rc = bad_manifest(manifest, lineno, "read error");
     }
