@@ -21,10 +21,10 @@ usage: gt_manifest.py [--gt /work/gt] [--versions build|upstream] > manifest.tsv
 Standard library only.
 """
 import argparse
-import csv
-import hashlib
 import os
 import sys
+
+from kinbench import file_digest, load_index
 
 # Upstream project (actor) of each program that build.sh compiles.
 ACTORS = {
@@ -38,26 +38,15 @@ ACTORS = {
 }
 
 
-def sha256(path):
-    h = hashlib.sha256()
-    with open(path, 'rb') as f:
-        for block in iter(lambda: f.read(1 << 20), b''):
-            h.update(block)
-    return h.hexdigest()
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     ap.add_argument('--gt', default='/work/gt', help='build.sh output directory')
     ap.add_argument('--versions', choices=('build', 'upstream'), default='build')
     args = ap.parse_args()
-    index = os.path.join(args.gt, 'binaries.tsv')
-    with open(index, newline='') as f:
-        rows = list(csv.DictReader(f, delimiter='\t'))
     out = sys.stdout
     out.write('sha256\tpath\tfamily\tactor\tversion\tarch\n')
-    for r in rows:
-        path = os.path.join(args.gt, r['stripped'])
+    for r in load_index(args.gt):
+        path = r['stripped']
         if not os.path.exists(path):
             print(f'gt_manifest: missing {path}', file=sys.stderr)
             continue
@@ -68,7 +57,7 @@ def main():
         else:
             version = r['version']
         arch = f"{r['format']}-{r['arch']}"
-        out.write(f'{sha256(path)}\t{path}\t{program}\t{actor}\t{version}\t{arch}\n')
+        out.write(f'{file_digest(path)}\t{path}\t{program}\t{actor}\t{version}\t{arch}\n')
     return 0
 
 
