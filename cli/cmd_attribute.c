@@ -38,6 +38,7 @@ static const char usage_text[] =
     "  --exclude-family F  attribute as if family F were not indexed (repeatable)\n"
     "  --exclude-actor A   ... as if no family of actor A were indexed (repeatable)\n"
     "  --exclude-sample H  ... as if the sample with sha256 H were not indexed (repeatable)\n"
+    "                      (F and A may be any alias, in any letter case: kin label)\n"
     "  --indexed           the arguments are sha256 of indexed samples, attributed as if new\n"
     "  --no-pdata          ignore the x64 exception directory as a source of function starts\n"
     "  --timing            print to stderr, per file, the time of its own analysis and of the\n"
