@@ -614,11 +614,13 @@ enum kin_family_kind {
 
 /** Labels of a sample being added. Zero-initialise; every string may be NULL. Borrowed. */
 struct kin_labels {
-    const char *family;  /* family name; created on first use */
-    const char *actor;   /* actor of the family; needs family; created on first use */
+    const char *family;  /* family name or alias (kin_index_label()); created on first use */
+    const char *actor;   /* actor of the family, name or alias; needs family; created on first
+                            use */
     const char *version; /* version of the family this sample is */
     const char *source;  /* where it came from (a path or URL), for the analyst */
-    uint32_t kind;       /* enum kin_family_kind, used when the family is created */
+    uint32_t kind;       /* enum kin_family_kind, used when the family is created (another
+                            kind than malware must match an existing family's) */
 };
 
 /**

@@ -389,6 +389,63 @@ static void test_attribution(void)
     remove_db(path);
 }
 
+/* Allocation failures: fail the Nth allocation until the call succeeds; never crash. */
+static int fail_at, alloc_count;
+static void *failing_malloc(size_t size)
+{
+    return ++alloc_count == fail_at ? NULL : malloc(size);
+}
+static void *failing_realloc(void *p, size_t size)
+{
+    return ++alloc_count == fail_at ? NULL : realloc(p, size);
+}
+
+/* Labelling and attributing with aliases report NOMEM and change nothing when memory fails. */
+static void test_alloc_failures(void)
+{
+    char path[300];
+    tmp_path("oom.db", path, sizeof(path));
+    struct kin_index *idx = make_index(path, KIN_FAMILY_MALWARE);
+    if (!idx) {
+        return;
+    }
+    int ok = 0;
+    for (fail_at = 1; fail_at < 1000 && !ok; fail_at++) {
+        alloc_count = 0;
+        CHECK_OK(kin_replace_allocator(failing_malloc, failing_realloc, free));
+        kin_status st = label(idx, KIN_LABEL_FAMILY, "wcry", "WannaCry", NULL);
+        CHECK_OK(kin_replace_allocator(NULL, NULL, NULL));
+        ok = st == KIN_OK;
+        CHECK(ok || st == KIN_NOMEM);
+        CHECK_EQ_STR(family_of(idx, "alpha").aliases, ok ? "WCry; WannaCry" : "WCry");
+    }
+    CHECK(ok);
+    struct kin_sample *s = NULL;
+    struct kin_funcs *f = NULL;
+    CHECK_OK(kin_sample_open(FIX("alpha_v2"), NULL, &s));
+    CHECK_OK(kin_funcs_analyze(s, NULL, &f));
+    ok = 0;
+    for (fail_at = 1; fail_at < 100000 && !ok && s && f; fail_at++) {
+        struct kin_attribution *a = NULL;
+        alloc_count = 0;
+        CHECK_OK(kin_replace_allocator(failing_malloc, failing_realloc, free));
+        kin_status st = kin_attribute(idx, s, f, NULL, &a);
+        CHECK_OK(kin_replace_allocator(NULL, NULL, NULL));
+        if (st == KIN_OK) {
+            ok = 1;
+            CHECK_EQ_U64(kin_attribution_report(a)->family_alias_count, 2);
+        } else {
+            CHECK(st == KIN_NOMEM && a == NULL);
+        }
+        kin_attribution_free(a);
+    }
+    CHECK(ok);
+    kin_funcs_free(f);
+    kin_sample_free(s);
+    kin_index_close(idx);
+    remove_db(path);
+}
+
 /* Runs the CLI; returns its exit status, stdout in *out (caller frees). */
 static int run(const char *const *args, char **out)
 {
@@ -542,6 +599,7 @@ int main(void)
     test_norm();
     test_aliases();
     test_attribution();
+    test_alloc_failures();
     test_cli();
     test_import();
     char buf[400];
