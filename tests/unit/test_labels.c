@@ -254,6 +254,42 @@ static void test_aliases(void)
     remove_db(path);
 }
 
+/*
+ * No migration: aliases live in the aliases columns of schema 1. An index kept at schema 1
+ * takes labels through the store, and keeps them when a later kin migrates it.
+ */
+static void test_old_schema(void)
+{
+    char path[300], canon[64];
+    struct store *s = NULL;
+    tmp_path("schema1.db", path, sizeof(path));
+    remove_db(path);
+    CHECK_OK(kin__sqlite_open_version(path, KIN_INDEX_CREATE, 1, &s));
+    if (!s) {
+        return;
+    }
+    const char *alias = "Diamond Sleet";
+    struct kin_label_change c;
+    memset(&c, 0, sizeof(c));
+    c.create = 1;
+    c.add_aliases = &alias;
+    c.add_alias_count = 1;
+    CHECK_OK(kin__store_label(s, STORE_ACTOR, "Lazarus", &c));
+    int64_t id = 0;
+    CHECK_OK(kin__store_find_actor(s, "diamond SLEET", &id));
+    CHECK(id > 0);
+    s->ops->close(s);
+    struct kin_index *idx = NULL;
+    CHECK_OK(kin_index_open(path, 0, &idx)); /* migrates to the latest schema */
+    if (idx) {
+        CHECK_OK(kin_index_resolve(idx, KIN_LABEL_ACTOR, "DIAMOND SLEET", canon, sizeof(canon)));
+        CHECK_EQ_STR(canon, "Lazarus");
+        CHECK_EQ_STR(actor_of(idx, "Lazarus").aliases, "Diamond Sleet");
+        kin_index_close(idx);
+    }
+    remove_db(path);
+}
+
 static const struct kin_candidate *find(const struct kin_candidate *c, size_t n, const char *name)
 {
     for (size_t i = 0; i < n; i++) {
@@ -598,6 +634,7 @@ int main(void)
     }
     test_norm();
     test_aliases();
+    test_old_schema();
     test_attribution();
     test_alloc_failures();
     test_cli();
