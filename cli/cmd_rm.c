@@ -16,8 +16,8 @@
 static const char usage_text[] =
     "usage: kin rm [--db PATH] SHA256|FAMILY...\n"
     "\n"
-    "Removes samples (named by sha256) or families (by name, with all their samples) from the\n"
-    "index.\n"
+    "Removes samples (named by sha256) or families (by name or alias, with all their samples)\n"
+    "from the index.\n"
     "\n"
     "  --db PATH           the index (default $KIN_DB, else ./kin.db)\n"
     "  -h, --help          this text\n"
@@ -81,10 +81,15 @@ int cmd_rm(int argc, char **argv)
                 printf("removed sample %s\n", argv[i]);
             }
         } else {
+            /* An alias names its family: say which family went. */
+            char name[512];
+            if (kin_index_resolve(idx, KIN_LABEL_FAMILY, argv[i], name, sizeof(name)) != KIN_OK) {
+                (void)snprintf(name, sizeof(name), "%s", argv[i]);
+            }
             st = kin_index_remove_family(idx, argv[i], &removed);
             if (st == KIN_OK) {
                 fputs("removed family ", stdout);
-                text_put(stdout, argv[i]);
+                text_put(stdout, name);
                 printf(" (%zu sample%s)\n", removed, removed == 1 ? "" : "s");
             }
         }

@@ -215,7 +215,9 @@ static kin_status resolve_family(struct store *s, const struct kin_labels *l, in
     }
     if (l->kind != KIN_FAMILY_MALWARE && l->kind != fam_kind) {
         return kin__store_seterr(s, KIN_INVALID,
-                                 "family '%s' already exists with another kind (%s)", l->family,
+                                 "family '%s' already exists with another kind (%s; `kin label "
+                                 "--family F --kind K` changes it)",
+                                 l->family,
                                  fam_kind == KIN_FAMILY_LIBRARY ? "library"
                                  : fam_kind == KIN_FAMILY_TOOL  ? "tool"
                                                                 : "malware");

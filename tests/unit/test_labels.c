@@ -563,7 +563,7 @@ static void test_cli(void)
     /* kin rm by alias. */
     const char *rm[] = {KIN_CLI, "rm", "--db", db, "wcry", NULL};
     CHECK_EQ_U64(run(rm, &o), 0);
-    CHECK(o && strstr(o, "removed family"));
+    CHECK(o && strstr(o, "removed family alpha (1 sample)"));
     free(o);
     remove_db(db);
 }
