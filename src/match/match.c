@@ -77,6 +77,7 @@ kin_status kin__match_attribute(struct store *s,
     memset(&m, 0, sizeof(m));
     m.name_family = SIZE_MAX;
     m.name_overruled = SIZE_MAX;
+    m.contained_actor = SIZE_MAX;
     m.store = s;
     m.q = q;
     m.p = p;

@@ -56,6 +56,9 @@ struct match_params {
     double claim_actor_share;         /* unique share of informative code for an actor claim */
     double variant_size_ratio; /* a family's best sample this many times bigger or smaller than
                                   the query is not a variant of it (verdict.c); 0: no such test */
+    double contained_ratio;    /* an actor whose best sample is this many times bigger than the
+                                  query holds the query's code as a component: no actor claim
+                                  (verdict.c, decision 0007); 0: no such test */
     /* Module links (links.c, decision 0004). */
     double link_rank_bonus; /* added to a linked actor's ranking key (a 0..1 share); 0: none */
     uint32_t module_names;  /* 1: same-name links make versions and settle name conflicts */

@@ -103,7 +103,7 @@ struct match_agg {
     uint32_t families;    /* actors: families of it holding matched code */
     int64_t best_sample;  /* slot of the sample with the most matched code, -1 when none */
     double best_sample_matched;
-    double size_ratio; /* families: that sample's code size over the query's; 0 when unknown */
+    double size_ratio; /* that sample's code size over the query's; 0 when unknown */
 };
 
 /* An actor: a store actor, or a family without actor standing for itself. */
@@ -180,6 +180,8 @@ struct match_state {
     /* verdict.c: a family of the claimed actor whose module name the query bears, when the
      * family the code points to does not (SIZE_MAX: none); and that family. */
     size_t name_family, name_overruled;
+    /* verdict.c: the best actor when containment alone kept it from a claim (SIZE_MAX: none). */
+    size_t contained_actor;
 
     /* indicators.c: a sentence each for the caveats and next steps, NULL when none. */
     const char *ioc_caveat;
@@ -236,6 +238,11 @@ double kin__match_actor_weight(const struct match_qfunc *f);
  * comparable size (variant_size_ratio), or the size is unknown.
  */
 int kin__match_family_variant(const struct match_state *m, size_t f);
+/*
+ * verdict.c: whether actor slot a holds the query's code only as a component: its best sample
+ * is contained_ratio times the query's size or more (then no actor claim).
+ */
+int kin__match_actor_contained(const struct match_state *m, size_t a);
 /*
  * verdict.c: the rank tier of family slot f: 1 for a variant candidate holding at least a tenth
  * of the best family score, else 0. Valid once kin__match_confidences() has run.

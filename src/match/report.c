@@ -319,6 +319,12 @@ size_caveat(struct match_state *m, const struct kin_attribution_report *r, struc
     }
 }
 
+/* The actor that containment alone kept from a claim (verdict.c), when kin abstained. */
+static size_t contained_actor(const struct match_state *m, const struct kin_attribution_report *r)
+{
+    return r->verdict == KIN_VERDICT_UNATTRIBUTED ? m->contained_actor : SIZE_MAX;
+}
+
 static void caveats(struct match_state *m, struct kin_attribution_report *r, struct lines *c)
 {
     struct arena *a = m->arena;
@@ -385,6 +391,17 @@ static void caveats(struct match_state *m, struct kin_attribution_report *r, str
                  "or reference builds of the runtimes with kin add --library.");
     }
     size_caveat(m, r, c);
+    size_t contained = contained_actor(m, r);
+    if (contained != SIZE_MAX) {
+        add_line(m, c,
+                 kin__arena_printf(a,
+                                   "The code shared with '%s' lies in a program %.1f times the "
+                                   "size of this file (its sample sharing the most): this file "
+                                   "looks like a component of it. A component may be the "
+                                   "actor's own or public code the actor embeds (a library); "
+                                   "code alone cannot tell, so the actor is not claimed.",
+                                   m->actors[contained].name, m->act_agg[contained].size_ratio));
+    }
     if (m->hits_truncated) {
         add_line(m, c,
                  "The cap on occurrences was reached: some shared code was not examined, and "
@@ -468,6 +485,16 @@ static void next_steps(struct match_state *m, struct kin_attribution_report *r, 
         add_line(m, n,
                  "Nothing indexed shares code with this file: index more families, or check "
                  "whether it is packed (kin info: section entropy).");
+    }
+    if (contained_actor(m, r) != SIZE_MAX) {
+        add_line(m, n,
+                 kin__arena_printf(a,
+                                   "Find out whether the code shared with '%s' is a published "
+                                   "library (function names, strings, version banners in the "
+                                   "listed functions): if so, index a build of it with kin add "
+                                   "--library; if it is the actor's own, look for indicators or "
+                                   "infrastructure tying this file to it.",
+                                   m->actors[m->contained_actor].name));
     }
     if (m->ioc_next_step) {
         add_line(m, n, m->ioc_next_step);

@@ -222,20 +222,26 @@ finish_aggregates(struct match_state *m, const size_t *act_slot, const double *s
     }
 }
 
-/* The code size of each family's best sample over the query's (reads those samples' rows). */
-static kin_status best_sample_sizes(struct match_state *m)
+/* The code size of a best sample over the query's (reads the sample's row). */
+static kin_status best_sample_size(struct match_state *m, struct match_agg *a)
 {
-    if (m->query_size == 0) {
+    if (a->best_sample < 0 || m->query_size == 0) {
         return KIN_OK;
     }
+    struct match_sample *s = &m->samples[a->best_sample];
+    KIN_TRY(kin__match_sample_row(m, s));
+    a->size_ratio = (double)s->row.code_size / (double)m->query_size;
+    return KIN_OK;
+}
+
+/* ... of each family's and each actor's best sample. */
+static kin_status best_sample_sizes(struct match_state *m)
+{
     for (size_t f = 0; f < m->family_count; f++) {
-        struct match_agg *a = &m->fam_agg[f];
-        if (a->best_sample < 0) {
-            continue;
-        }
-        struct match_sample *s = &m->samples[a->best_sample];
-        KIN_TRY(kin__match_sample_row(m, s));
-        a->size_ratio = (double)s->row.code_size / (double)m->query_size;
+        KIN_TRY(best_sample_size(m, &m->fam_agg[f]));
+    }
+    for (size_t i = 0; i < m->actor_count; i++) {
+        KIN_TRY(best_sample_size(m, &m->act_agg[i]));
     }
     return KIN_OK;
 }

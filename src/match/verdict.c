@@ -39,6 +39,7 @@ void kin__match_params_default(struct match_params *p)
     p->claim_family_share_size = 8192;
     p->claim_actor_share = 0.5;
     p->variant_size_ratio = 1.5;
+    p->contained_ratio = 4.0;
     /*
      * Above the crumbs unrelated programs share (a few percent of runtime code escaping the
      * caps), below what real shared code gives (a tenth and more): decision 0004.
@@ -187,6 +188,19 @@ int kin__match_family_variant(const struct match_state *m, size_t f)
 }
 
 /*
+ * Containment at the actor level (decision 0007): when the actor's sample sharing the most code
+ * with the query is contained_ratio times the query's size or more, the query's code is a part
+ * of that bigger program: a component of it, the actor's own or one the actor took from
+ * elsewhere. Code cannot tell which: zstd's command-line program is held, on the combined
+ * corpora, only inside turborepo (whose Rust build links libzstd), and it is no turborepo tool.
+ */
+int kin__match_actor_contained(const struct match_state *m, size_t a)
+{
+    double k = m->p->contained_ratio;
+    return k > 0 && m->act_agg[a].size_ratio >= k;
+}
+
+/*
  * A variant candidate ranks before the others only if it holds a tenth of the best family score:
  * a family of the right size holding next to nothing (0.1 % of the code) says less than one of
  * another size holding much.
@@ -211,6 +225,7 @@ void kin__match_confidences(struct match_state *m,
     size_t top_slot = SIZE_MAX;
     int best_variant = 0;
     *best_fam = SIZE_MAX;
+    m->contained_actor = SIZE_MAX;
     m->small_index = small_index(m);
     for (size_t f = 0; f < m->family_count; f++) {
         double sc = m->fam_agg[f].score;
@@ -276,6 +291,13 @@ void kin__match_confidences(struct match_state *m,
                           ? 0
                           : confidence_of(p, &actor_curve, a, share(a->unique, m->denom_actor),
                                           share(a->score, m->denom_actor), margin, LEVEL_ACTOR);
+        if (kin__match_actor_contained(m, i) && act_conf[i] > LITTLE_CODE_MAX) {
+            /* A component of a bigger program: its own or borrowed, code cannot say. */
+            if (i == *best_act && act_conf[i] >= CLAIM_MIN) {
+                m->contained_actor = i;
+            }
+            act_conf[i] = (uint32_t)LITTLE_CODE_MAX;
+        }
     }
     if (m->small_index) {
         for (size_t f = 0; f < m->family_count; f++) {

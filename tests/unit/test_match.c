@@ -473,6 +473,46 @@ static void test_part_of(struct kin_index *idx)
     unload(&l);
 }
 
+/*
+ * A sixth of alpha's functions: code found only in alpha, whose closest sample is about six
+ * times its size. The file looks like a component of that program, which may be the actor's own
+ * or a library the actor embeds: the actor is ranked first but not claimed (decision 0007).
+ */
+static void test_component(struct kin_index *idx)
+{
+    struct loaded l;
+    if (load(FIX("alpha_v2"), &l) != 0) {
+        return;
+    }
+    size_t n = kin_funcs_count(l.f), k = 0;
+    struct kin_function *v = calloc(n / 6 + 1, sizeof(*v));
+    CHECK(v != NULL);
+    for (size_t i = 0; v && i < n; i += 6) {
+        v[k++] = *kin_funcs_get(l.f, i);
+    }
+    struct kin_attribution *a = NULL;
+    if (v) {
+        CHECK_OK(kin_attribute_functions(idx, kin_sample_image(l.s), v, k, NULL, &a));
+    }
+    if (a) {
+        const struct kin_attribution_report *r = kin_attribution_report(a);
+        CHECK_EQ_U64(r->verdict, KIN_VERDICT_UNATTRIBUTED);
+        CHECK(r->confidence < 30);
+        CHECK(r->actor_count >= 1 && !strcmp(r->actors[0].name, "red"));
+        CHECK(r->actor_count >= 1 && r->actors[0].unique > 0.5);
+        CHECK(r->family_count >= 1 && r->families[0].size_ratio >= 4.0);
+        CHECK(caveat_has(r, "looks like a component of it"));
+        int step = 0;
+        for (size_t i = 0; i < r->next_step_count; i++) {
+            step |= strstr(r->next_steps[i], "published library") != NULL;
+        }
+        CHECK(step);
+    }
+    kin_attribution_free(a);
+    free(v);
+    unload(&l);
+}
+
 /* Allocation failures: fail the Nth allocation until attribution succeeds; never crash. */
 static int fail_at, alloc_count;
 static void *failing_malloc(size_t size)
@@ -625,6 +665,7 @@ int main(void)
         test_exclusion(nolib, idx);
         test_arguments(idx);
         test_part_of(idx);
+        test_component(idx);
         test_alloc_failures(idx);
     }
     kin_index_close(idx);
