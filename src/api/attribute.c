@@ -177,8 +177,8 @@ static void go_overlay(struct stored *fs, const struct kin_image *img)
         struct kin_function *k = &fs->v[i];
         int exact;
         const struct kin_go_func *g = kin__go_func_at(img, k->va, &exact);
+        k->flags |= kin__go_origin_flags(img, g);
         if (g) {
-            k->flags |= kin__go_kind_flags(g->kind);
             if (exact && !k->name) {
                 k->name = g->name;
             }

@@ -16,10 +16,10 @@ void kin__func_go_names(struct func_ctx *c)
         struct func_start *s = &c->starts[i];
         int exact;
         const struct kin_go_func *g = kin__go_func_at(c->img, kin__func_va(c, s->co), &exact);
+        s->flags |= kin__go_origin_flags(c->img, g);
         if (!g) {
             continue;
         }
-        s->flags |= kin__go_kind_flags(g->kind);
         if (exact && g->name && !(s->name && (s->flags & KIN_FUNC_SYMBOL))) {
             s->name = g->name;
             s->flags |= KIN_FUNC_SYMBOL;

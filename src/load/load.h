@@ -80,8 +80,12 @@ kin_status kin__go_load(struct load_ctx *c);
  * whether va is its entry. For the function stage (names) and attribution (flags).
  */
 const struct kin_go_func *kin__go_func_at(const struct kin_image *img, uint64_t va, int *exact);
-/* The function flags of a Go function kind: KIN_FUNC_THIRD_PARTY, KIN_FUNC_RUNTIME or 0. */
-uint32_t kin__go_kind_flags(uint32_t kind);
+/*
+ * The origin flags of code at g, the Go function kin__go_func_at() found (KIN_FUNC_THIRD_PARTY,
+ * KIN_FUNC_RUNTIME or 0); g NULL in a Go program: code the Go toolchain did not compile from the
+ * program's packages (C runtime and libraries linked through cgo), KIN_FUNC_THIRD_PARTY.
+ */
+uint32_t kin__go_origin_flags(const struct kin_image *img, const struct kin_go_func *g);
 
 /* Whole-file hashes (filehash.c): md5, sha1, sha256, and unless skipped, TLSH and ssdeep. */
 kin_status kin__file_hashes(struct load_ctx *c);

@@ -363,9 +363,10 @@ static void caveats(struct match_state *m, struct kin_attribution_report *r, str
     if (r->third_party_size > 0 && r->evidence_size > 0) {
         add_line(m, c,
                  kin__arena_printf(a,
-                                   "%.0f%% of the code is the Go runtime, standard library or "
-                                   "third-party modules (by the program's pclntab and build "
-                                   "info) and was left out as library code.",
+                                   "%.0f%% of the code is the Go runtime, standard library, "
+                                   "third-party modules or C linked through cgo (by the "
+                                   "program's pclntab and build info) and was left out as "
+                                   "library code.",
                                    100.0 * (double)r->third_party_size / (double)r->evidence_size));
     }
     if (r->common_size > 0 && r->evidence_size > 0) {

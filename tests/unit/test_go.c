@@ -469,6 +469,55 @@ out:
     unlink(side);
 }
 
+static const struct kin_function *fn_named(const struct kin_funcs *f, const char *name)
+{
+    for (size_t i = 0; i < kin_funcs_count(f); i++) {
+        const struct kin_function *k = kin_funcs_get(f, i);
+        if (k->name && !strcmp(k->name, name)) {
+            return k;
+        }
+    }
+    return NULL;
+}
+
+/*
+ * C linked through cgo lies outside every pclntab function: kin flags it third-party (its owner
+ * is unknown, most often a public library), the Go code beside it keeps its own origin.
+ */
+static void test_cgo(void)
+{
+    struct kin_sample *s = NULL;
+    struct kin_funcs *f = NULL;
+    const char *path = KIN_FIXTURE_DIR "/go/kincgo-linux-amd64";
+    if (kin_sample_open(path, &quick, &s) != KIN_OK) {
+        fprintf(stderr, "%s: cannot load (missing fixture? run scripts/install-deps.sh)\n", path);
+        check_failures++;
+        kin_sample_free(s);
+        return;
+    }
+    const struct kin_image *img = kin_sample_image(s);
+    int exact;
+    CHECK(img->go.func_count > 0);
+    CHECK_OK(kin_funcs_analyze(s, NULL, &f));
+    const struct kin_function *c = f ? fn_named(f, "kin_c_mix") : NULL;
+    const struct kin_function *go = f ? fn_named(f, "main.kinGoSide") : NULL;
+    CHECK(c && go);
+    if (c && go) {
+        CHECK(kin__go_func_at(img, c->va, &exact) == NULL);
+        CHECK(c->flags & KIN_FUNC_THIRD_PARTY);
+        CHECK(!(go->flags & (KIN_FUNC_THIRD_PARTY | KIN_FUNC_RUNTIME)));
+    }
+    CHECK_EQ_U64(kin__go_origin_flags(img, NULL), KIN_FUNC_THIRD_PARTY);
+    kin_funcs_free(f);
+    kin_sample_free(s);
+    /* Outside a Go program, no origin is known: no flag. */
+    CHECK_OK(kin_sample_open(KIN_FIXTURE_DIR "/attr_beta.exe", &quick, &s));
+    if (s) {
+        CHECK_EQ_U64(kin__go_origin_flags(kin_sample_image(s), NULL), 0);
+    }
+    kin_sample_free(s);
+}
+
 int main(void)
 {
     test_fixture(GO_FIX("linux-amd64"), 64, KIN_FORMAT_ELF);
@@ -477,6 +526,7 @@ int main(void)
     test_fixture(GO_FIX("windows-386.exe"), 32, KIN_FORMAT_PE);
     test_fixture(GO_FIX("windows-amd64-syms.exe"), 64, KIN_FORMAT_PE);
     test_fixture(GO_FIX("linux-amd64-pie"), 64, KIN_FORMAT_ELF);
+    test_cgo();
     test_layouts();
     test_malformed();
     test_classify();

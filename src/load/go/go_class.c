@@ -230,9 +230,19 @@ const struct kin_go_func *kin__go_func_at(const struct kin_image *img, uint64_t 
     return &g->funcs[lo];
 }
 
-uint32_t kin__go_kind_flags(uint32_t kind)
+/*
+ * Code of a Go program outside every pclntab function is not Go: the C runtime and what cgo
+ * links (SQLite in a Go program that stores data, a Rust library behind an FFI). Its owner is
+ * unknown, and most often a public library: a Go program linking SQLite through cgo looked like a
+ * version of a Rust program bundling SQLite (dbmate and nx-native on the held-out corpus,
+ * BENCHMARKS.md). It is left out like the third-party modules the build info names.
+ */
+uint32_t kin__go_origin_flags(const struct kin_image *img, const struct kin_go_func *g)
 {
-    switch (kind) {
+    if (!g) {
+        return img->go.func_count ? KIN_FUNC_THIRD_PARTY : 0;
+    }
+    switch (g->kind) {
     case KIN_GO_DEP:
         return KIN_FUNC_THIRD_PARTY;
     case KIN_GO_STD:
