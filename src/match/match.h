@@ -49,7 +49,6 @@ struct match_params {
     double min_similarity; /* MinHash similarity for a fuzzy match */
     /* Verdict. */
     uint64_t min_unique_size;   /* bytes of unique code below which a claim is circumstantial */
-    uint64_t min_exact_size;    /* ... of it matched identically, for a family claim */
     uint32_t min_unique_funcs;  /* unique functions below which a claim is circumstantial */
     uint64_t claim_family_size; /* unique bytes that carry a family claim, or ... */
     double claim_family_share;  /* ... this unique share of informative code with ... */

@@ -100,7 +100,6 @@ struct match_agg {
     uint64_t functions; /* functions matched */
     uint64_t unique_functions;
     uint64_t unique_size; /* bytes of those */
-    uint64_t unique_exact_size; /* ... of those matched identically (similarity 1) */
     uint32_t families;    /* actors: families of it holding matched code */
     int64_t best_sample;  /* slot of the sample with the most matched code, -1 when none */
     double best_sample_matched;

@@ -121,9 +121,6 @@ add_agg(struct match_agg *a, const struct match_qfunc *qf, double sim, double w,
         a->unique += size * sim;
         a->unique_functions++;
         a->unique_size += qf->f->size;
-        if (sim >= 1.0) {
-            a->unique_exact_size += qf->f->size;
-        }
     }
 }
 

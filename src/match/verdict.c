@@ -105,9 +105,7 @@ enough_code(const struct match_params *p, const struct match_agg *a, double u, e
     if (level == LEVEL_ACTOR) {
         return u >= p->claim_actor_share;
     }
-    if (a->unique_exact_size < p->min_exact_size) {
-        return 0;
-    }
+
     return a->unique_size >= p->claim_family_size ||
            (u >= p->claim_family_share && a->unique_size >= p->claim_family_share_size);
 }
