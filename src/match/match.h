@@ -52,7 +52,8 @@ struct match_params {
     uint32_t min_unique_funcs;  /* unique functions below which a claim is circumstantial */
     uint64_t claim_family_size; /* unique bytes that carry a family claim, or ... */
     double claim_family_share;  /* ... this unique share of informative code with ... */
-    uint64_t claim_family_share_size; /* ... this many unique bytes */
+    uint64_t claim_family_share_size; /* ... this many unique bytes, or ... */
+    uint64_t claim_small_family_size; /* ... claim_actor_share with this many (a small program) */
     double claim_actor_share;         /* unique share of informative code for an actor claim */
     double variant_size_ratio; /* a family's best sample this many times bigger or smaller than
                                   the query is not a variant of it (verdict.c); 0: no such test */

@@ -36,7 +36,8 @@ void kin__match_params_default(struct match_params *p)
     p->min_unique_funcs = 8;
     p->claim_family_size = 65536;
     p->claim_family_share = 0.4;
-    p->claim_family_share_size = 8192;
+    p->claim_family_share_size = 32768;
+    p->claim_small_family_size = 8192;
     p->claim_actor_share = 0.5;
     p->variant_size_ratio = 1.5;
     p->contained_ratio = 4.0;
@@ -91,10 +92,12 @@ enum level { LEVEL_FAMILY, LEVEL_ACTOR };
  * Enough code found in the candidate alone to carry a claim (docs/ATTRIBUTION-ENGINE.md section
  * 5): at least min_unique_funcs functions and min_unique_size bytes, and for a family
  * claim_family_size bytes, or claim_family_share of the informative code with
- * claim_family_share_size bytes; for an actor claim_actor_share of the informative code. On the
- * dev corpus, a runtime version that only one other family of the index holds (one Go release's
- * runtime, one MSVC CRT build) looked unique to it and reached 20-100 KB: below these gates kin
- * abstains.
+ * claim_family_share_size bytes, or for a small program claim_actor_share with
+ * claim_small_family_size bytes (decision 0006: what an actor claim needs, so that a small
+ * program an actor claim would name is named as its family, and no claim is made that the actor
+ * gate would refuse); for an actor claim_actor_share of the informative code. On the dev corpus,
+ * a runtime version that only one other family of the index holds (one Go release's runtime, one
+ * MSVC CRT build) looked unique to it and reached 20-100 KB: below these gates kin abstains.
  */
 static int
 enough_code(const struct match_params *p, const struct match_agg *a, double u, enum level level)
@@ -105,9 +108,9 @@ enough_code(const struct match_params *p, const struct match_agg *a, double u, e
     if (level == LEVEL_ACTOR) {
         return u >= p->claim_actor_share;
     }
-
     return a->unique_size >= p->claim_family_size ||
-           (u >= p->claim_family_share && a->unique_size >= p->claim_family_share_size);
+           (u >= p->claim_family_share && a->unique_size >= p->claim_family_share_size) ||
+           (u >= p->claim_actor_share && a->unique_size >= p->claim_small_family_size);
 }
 
 static uint32_t confidence_of(const struct match_params *p,
