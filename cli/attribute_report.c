@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "opts.h"
 #include "text.h"
 
 #define TEXT_EVIDENCE 10 /* shared functions shown in text; --json lists them all */
@@ -292,11 +293,6 @@ void attribute_print_text(FILE *out, const char *path, const struct kin_attribut
     print_lines(out, "next steps", r->next_steps, r->next_step_count);
 }
 
-static const char *kind_name(uint32_t kind)
-{
-    return kind == KIN_FAMILY_TOOL ? "tool" : kind == KIN_FAMILY_LIBRARY ? "library" : "malware";
-}
-
 static void json_candidates(
     struct json *j, const char *key, const struct kin_candidate *c, size_t n, int actors)
 {
@@ -312,7 +308,7 @@ static void json_candidates(
         } else {
             json_key(j, "actor");
             json_str_or_null(j, c[i].actor);
-            json_kv_str(j, "kind", kind_name(c[i].kind));
+            json_kv_str(j, "kind", family_kind_name(c[i].kind));
         }
         json_kv_str_array(j, "aliases", c[i].aliases, c[i].alias_count);
         json_key(j, "score");
@@ -481,7 +477,7 @@ void attribute_print_json(FILE *out, const char *path, const struct kin_attribut
     json_kv_str_array(&j, "family_aliases", r->family_aliases, r->family_alias_count);
     json_kv_str_array(&j, "actor_aliases", r->actor_aliases, r->actor_alias_count);
     json_key(&j, "family_kind");
-    json_str(&j, r->family ? kind_name(r->family_kind) : NULL);
+    json_str(&j, r->family ? family_kind_name(r->family_kind) : NULL);
     json_kv_u64(&j, "confidence", r->confidence);
     json_key(&j, "confidence_words");
     json_object_begin(&j);

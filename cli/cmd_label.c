@@ -10,7 +10,7 @@
 
 #include "cli.h"
 #include "index_open.h"
-#include "json.h"
+#include "labels_json.h"
 #include "opts.h"
 #include "text.h"
 
@@ -57,11 +57,6 @@ enum {
     OPT_CREATE
 };
 
-static const char *kind_name(uint32_t kind)
-{
-    return kind == KIN_FAMILY_TOOL ? "tool" : kind == KIN_FAMILY_LIBRARY ? "library" : "malware";
-}
-
 struct show {
     const char *name;
     int json;
@@ -86,23 +81,13 @@ static int show_family(void *ctx, const struct kin_index_family *f)
     }
     sh->found = 1;
     if (sh->json) {
-        struct json j;
-        json_init(&j, stdout);
-        json_object_begin(&j);
-        json_kv_str(&j, "family", f->name);
-        json_key(&j, "actor");
-        json_str_or_null(&j, f->actor);
-        json_kv_str(&j, "kind", kind_name(f->kind));
-        json_kv_str_array(&j, "aliases", f->alias_list, f->alias_count);
-        json_kv_u64(&j, "samples", f->sample_count);
-        json_object_end(&j);
-        json_end(&j);
+        json_family_line(f);
     } else {
         fputs("family   ", stdout);
         text_put(stdout, f->name);
         fputs("\nactor    ", stdout);
         text_put(stdout, *f->actor ? f->actor : "-");
-        printf("\nkind     %s\n", kind_name(f->kind));
+        printf("\nkind     %s\n", family_kind_name(f->kind));
         print_aliases(f->alias_list, f->alias_count);
         printf("samples  %llu\n", (unsigned long long)f->sample_count);
     }
@@ -117,15 +102,7 @@ static int show_actor(void *ctx, const struct kin_index_actor *a)
     }
     sh->found = 1;
     if (sh->json) {
-        struct json j;
-        json_init(&j, stdout);
-        json_object_begin(&j);
-        json_kv_str(&j, "actor", a->name);
-        json_kv_str_array(&j, "aliases", a->alias_list, a->alias_count);
-        json_kv_u64(&j, "families", a->family_count);
-        json_kv_u64(&j, "samples", a->sample_count);
-        json_object_end(&j);
-        json_end(&j);
+        json_actor_line(a);
     } else {
         fputs("actor    ", stdout);
         text_put(stdout, a->name);

@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "index_open.h"
 #include "json.h"
+#include "labels_json.h"
 #include "opts.h"
 #include "text.h"
 
@@ -48,8 +49,6 @@ static const struct listing_cmd listings[] = {
                    "  --json              one JSON object per actor and line\n"
                    "  -h, --help          this text\n"},
 };
-
-static const char *const kind_names[] = {"malware", "tool", "library"};
 
 static const char *or_dash(const char *s)
 {
@@ -120,20 +119,9 @@ static int print_sample(void *ctx, const struct kin_index_sample *s)
 static int print_family(void *ctx, const struct kin_index_family *f)
 {
     struct out *o = ctx;
-    const char *kind = f->kind < 3 ? kind_names[f->kind] : "malware";
+    const char *kind = family_kind_name(f->kind);
     if (o->json) {
-        struct json j;
-        json_init(&j, stdout);
-        json_object_begin(&j);
-        json_kv_str(&j, "family", f->name);
-        json_key(&j, "actor");
-        json_str_or_null(&j, f->actor);
-        json_kv_str(&j, "kind", kind);
-        json_kv_str_array(&j, "aliases", f->alias_list, f->alias_count);
-        json_kv_u64(&j, "samples", f->sample_count);
-        json_kv_u64(&j, "functions", f->function_count);
-        json_object_end(&j);
-        json_end(&j);
+        json_family_line(f);
     } else {
         if (o->rows == 0) {
             printf("%-24s %-20s %-8s %8s %10s  %s\n", "FAMILY", "ACTOR", "KIND", "SAMPLES",
@@ -154,15 +142,7 @@ static int print_actor(void *ctx, const struct kin_index_actor *a)
 {
     struct out *o = ctx;
     if (o->json) {
-        struct json j;
-        json_init(&j, stdout);
-        json_object_begin(&j);
-        json_kv_str(&j, "actor", a->name);
-        json_kv_str_array(&j, "aliases", a->alias_list, a->alias_count);
-        json_kv_u64(&j, "families", a->family_count);
-        json_kv_u64(&j, "samples", a->sample_count);
-        json_object_end(&j);
-        json_end(&j);
+        json_actor_line(a);
     } else {
         if (o->rows == 0) {
             printf("%-24s %8s %8s  %s\n", "ACTOR", "FAMILIES", "SAMPLES", "ALIASES");

@@ -137,14 +137,20 @@ void opts_complain(const char *cmd, int opt, char **argv)
     }
 }
 
+static const char *const family_kinds[] = {"malware", "tool", "library"};
+
 int parse_family_kind(const char *s, uint32_t *out)
 {
-    static const char *const names[] = {"malware", "tool", "library"};
     for (uint32_t i = 0; i < 3; i++) {
-        if (!strcmp(s, names[i])) {
+        if (!strcmp(s, family_kinds[i])) {
             *out = i;
             return 0;
         }
     }
     return -1;
+}
+
+const char *family_kind_name(uint32_t kind)
+{
+    return kind < 3 ? family_kinds[kind] : family_kinds[0];
 }

@@ -49,6 +49,8 @@ int parse_u64(const char *s, uint64_t *out);
 int parse_arch(const char *s, uint32_t *out);
 /* Parses a family kind: "malware", "tool" or "library" (enum kin_family_kind). Returns 0 or -1. */
 int parse_family_kind(const char *s, uint32_t *out);
+/* The name of a family kind (enum kin_family_kind); "malware" for an unknown value. */
+const char *family_kind_name(uint32_t kind);
 
 /*
  * Handles one getopt_long result when it is a load option. Returns 1 when handled, 0 when opt is
