@@ -309,8 +309,8 @@ size_caveat(struct match_state *m, const struct kin_attribution_report *r, struc
                      m->arena,
                      a->size_ratio > 1 ? "'%s' shares much of this code, but its sample sharing "
                                          "the most is %.1f times the size of this file: this "
-                                         "file looks like a part of it (same code base), not a "
-                                         "variant."
+                                         "file looks like a part of it (of the same code base, "
+                                         "or a library both embed), not a variant."
                                        : "'%s' shares much of this code, but this file is "
                                          "%.1f times the size of its sample sharing the most: it "
                                          "contains that program, or its code base, and more; "
