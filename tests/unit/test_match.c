@@ -435,6 +435,28 @@ static int caveat_has(const struct kin_attribution_report *r, const char *needle
     return 0;
 }
 
+/* Attributes every step-th function of alpha v2 alone (NULL when that failed: a check failure). */
+static struct kin_attribution *attribute_every(struct kin_index *idx, size_t step)
+{
+    struct loaded l;
+    if (load(FIX("alpha_v2"), &l) != 0) {
+        return NULL;
+    }
+    size_t n = kin_funcs_count(l.f), k = 0;
+    struct kin_function *v = calloc(n / step + 1, sizeof(*v));
+    CHECK(v != NULL);
+    for (size_t i = 0; v && i < n; i += step) {
+        v[k++] = *kin_funcs_get(l.f, i);
+    }
+    struct kin_attribution *a = NULL;
+    if (v) {
+        CHECK_OK(kin_attribute_functions(idx, kin_sample_image(l.s), v, k, NULL, &a));
+    }
+    free(v);
+    unload(&l);
+    return a;
+}
+
 /*
  * Part of a bigger program: every third function of alpha v2 is alpha's code, but a third of
  * the size of alpha's sample, so it is no variant of alpha (containment one way only). The code
@@ -442,20 +464,7 @@ static int caveat_has(const struct kin_attribution_report *r, const char *needle
  */
 static void test_part_of(struct kin_index *idx)
 {
-    struct loaded l;
-    if (load(FIX("alpha_v2"), &l) != 0) {
-        return;
-    }
-    size_t n = kin_funcs_count(l.f), k = 0;
-    struct kin_function *v = calloc(n / 3 + 1, sizeof(*v));
-    CHECK(v != NULL);
-    for (size_t i = 0; v && i < n; i += 3) {
-        v[k++] = *kin_funcs_get(l.f, i);
-    }
-    struct kin_attribution *a = NULL;
-    if (v) {
-        CHECK_OK(kin_attribute_functions(idx, kin_sample_image(l.s), v, k, NULL, &a));
-    }
+    struct kin_attribution *a = attribute_every(idx, 3);
     if (a) {
         const struct kin_attribution_report *r = kin_attribution_report(a);
         CHECK(r->verdict != KIN_VERDICT_KNOWN_FAMILY);
@@ -469,8 +478,6 @@ static void test_part_of(struct kin_index *idx)
         }
     }
     kin_attribution_free(a);
-    free(v);
-    unload(&l);
 }
 
 /*
@@ -480,20 +487,7 @@ static void test_part_of(struct kin_index *idx)
  */
 static void test_component(struct kin_index *idx)
 {
-    struct loaded l;
-    if (load(FIX("alpha_v2"), &l) != 0) {
-        return;
-    }
-    size_t n = kin_funcs_count(l.f), k = 0;
-    struct kin_function *v = calloc(n / 6 + 1, sizeof(*v));
-    CHECK(v != NULL);
-    for (size_t i = 0; v && i < n; i += 6) {
-        v[k++] = *kin_funcs_get(l.f, i);
-    }
-    struct kin_attribution *a = NULL;
-    if (v) {
-        CHECK_OK(kin_attribute_functions(idx, kin_sample_image(l.s), v, k, NULL, &a));
-    }
+    struct kin_attribution *a = attribute_every(idx, 6);
     if (a) {
         const struct kin_attribution_report *r = kin_attribution_report(a);
         CHECK_EQ_U64(r->verdict, KIN_VERDICT_UNATTRIBUTED);
@@ -509,8 +503,6 @@ static void test_component(struct kin_index *idx)
         CHECK(step);
     }
     kin_attribution_free(a);
-    free(v);
-    unload(&l);
 }
 
 /* Allocation failures: fail the Nth allocation until attribution succeeds; never crash. */
