@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc_fail.h"
 #include "check.h"
 #include "ioc/ioc.h"
 
@@ -340,16 +341,6 @@ static void test_utf16_and_options(void)
 }
 
 /* Allocation failures: fail the Nth allocation until extraction succeeds; never crash or leak. */
-static int fail_at, alloc_count;
-static void *failing_malloc(size_t size)
-{
-    return ++alloc_count == fail_at ? NULL : malloc(size);
-}
-static void *failing_realloc(void *p, size_t size)
-{
-    return ++alloc_count == fail_at ? NULL : realloc(p, size);
-}
-
 static void test_alloc_failures(void)
 {
     const char *text = "http://example.com/ 8.8.8.8 13AM4VW2dhxYgXeQepoHkHSQuy6NgaEb94 "

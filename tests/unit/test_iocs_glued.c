@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc_fail.h"
 #include "check.h"
 #include "ioc/ioc.h"
 
@@ -230,18 +231,6 @@ static void test_percent_and_code(void)
         }
         kin_iocs_free(r);
     }
-}
-
-static int fail_at, alloc_count;
-
-static void *failing_malloc(size_t size)
-{
-    return ++alloc_count == fail_at ? NULL : malloc(size);
-}
-
-static void *failing_realloc(void *p, size_t size)
-{
-    return ++alloc_count == fail_at ? NULL : realloc(p, size);
 }
 
 /* The whole-file pass allocates too: every failure is KIN_NOMEM, never a crash or a leak. */

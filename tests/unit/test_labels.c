@@ -10,9 +10,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alloc_fail.h"
 #include "check.h"
 #include "cli_run.h"
 #include "core/limits.h"
+#include "db_util.h"
 #include "index_util.h"
 #include "kin.h"
 #include "store/store.h"
@@ -24,16 +26,6 @@ static char tmpdir[256];
 static void tmp_path(const char *name, char *out, size_t size)
 {
     (void)snprintf(out, size, "%s/%s", tmpdir, name);
-}
-
-static void remove_db(const char *path)
-{
-    char buf[600];
-    (void)unlink(path);
-    (void)snprintf(buf, sizeof(buf), "%s-wal", path);
-    (void)unlink(buf);
-    (void)snprintf(buf, sizeof(buf), "%s-shm", path);
-    (void)unlink(buf);
 }
 
 static kin_status
@@ -423,17 +415,6 @@ static void test_attribution(void)
     kin_attribution_free(x);
     kin_index_close(idx);
     remove_db(path);
-}
-
-/* Allocation failures: fail the Nth allocation until the call succeeds; never crash. */
-static int fail_at, alloc_count;
-static void *failing_malloc(size_t size)
-{
-    return ++alloc_count == fail_at ? NULL : malloc(size);
-}
-static void *failing_realloc(void *p, size_t size)
-{
-    return ++alloc_count == fail_at ? NULL : realloc(p, size);
 }
 
 /* Labelling and attributing with aliases report NOMEM and change nothing when memory fails. */

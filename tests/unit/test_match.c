@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "alloc_fail.h"
 #include "check.h"
 #include "kin.h"
 
@@ -506,16 +507,6 @@ static void test_component(struct kin_index *idx)
 }
 
 /* Allocation failures: fail the Nth allocation until attribution succeeds; never crash. */
-static int fail_at, alloc_count;
-static void *failing_malloc(size_t size)
-{
-    return ++alloc_count == fail_at ? NULL : malloc(size);
-}
-static void *failing_realloc(void *p, size_t size)
-{
-    return ++alloc_count == fail_at ? NULL : realloc(p, size);
-}
-
 static void test_alloc_failures(struct kin_index *idx)
 {
     struct loaded l;

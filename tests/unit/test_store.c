@@ -18,6 +18,7 @@
 
 #include "check.h"
 #include "core/limits.h"
+#include "db_util.h"
 #include "kin.h"
 #include "store/store.h"
 
@@ -78,16 +79,6 @@ static const char *path_in_tmp(const char *name, char *buf, size_t n)
 {
     (void)snprintf(buf, n, "%s/%s", tmpdir, name);
     return buf;
-}
-
-static void remove_db(const char *path)
-{
-    char buf[600];
-    (void)unlink(path);
-    (void)snprintf(buf, sizeof(buf), "%s-wal", path);
-    (void)unlink(buf);
-    (void)snprintf(buf, sizeof(buf), "%s-shm", path);
-    (void)unlink(buf);
 }
 
 /* Reads a whole file (for unchanged-file checks). Caller frees. */

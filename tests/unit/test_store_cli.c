@@ -16,6 +16,7 @@
 
 #include "check.h"
 #include "cli_run.h"
+#include "db_util.h"
 #include "kin.h"
 
 #define COPIES 24
@@ -54,16 +55,6 @@ static int write_file(const char *path, const char *text)
     size_t n = strlen(text);
     int ok = fwrite(text, 1, n, f) == n;
     return fclose(f) == 0 && ok ? 0 : -1;
-}
-
-static void remove_db(const char *path)
-{
-    char buf[512];
-    (void)unlink(path);
-    (void)snprintf(buf, sizeof(buf), "%s-wal", path);
-    (void)unlink(buf);
-    (void)snprintf(buf, sizeof(buf), "%s-shm", path);
-    (void)unlink(buf);
 }
 
 struct tally {

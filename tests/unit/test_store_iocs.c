@@ -13,6 +13,7 @@
 
 #include "check.h"
 #include "core/limits.h"
+#include "db_util.h"
 #include "ioc/ioc.h"
 #include "kin.h"
 #include "store/store.h"
@@ -22,16 +23,6 @@ static char tmpdir[256];
 static void path_in_tmp(const char *name, char *buf, size_t n)
 {
     (void)snprintf(buf, n, "%s/%s", tmpdir, name);
-}
-
-static void remove_db(const char *path)
-{
-    char buf[600];
-    (void)unlink(path);
-    (void)snprintf(buf, sizeof(buf), "%s-wal", path);
-    (void)unlink(buf);
-    (void)snprintf(buf, sizeof(buf), "%s-shm", path);
-    (void)unlink(buf);
 }
 
 static int64_t sql_int(const char *path, const char *sql)
